@@ -1,0 +1,256 @@
+//! The one place that decides who may see and change what (权限).
+//!
+//! Handlers never compare roles themselves: they ask [`Permissions::can`] (or obtain a
+//! [`Scope`] with [`Permissions::scope`]) and act only on what it allows. The table in
+//! [`Action::allowed_roles`] is the whole policy.
+
+use crate::org::OrgPath;
+use crate::role::Role;
+use serde::Serialize;
+
+/// Something a user may want to do. Each is checked against an organization's subtree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// See organizations, their structure and ordinary records.
+    ViewOrgs,
+    /// Create, rename, move, reorder, deactivate organizations.
+    ManageOrgs,
+    /// See accounts and their roles.
+    ViewAccounts,
+    /// Create accounts, reset passwords, grant and revoke roles, deactivate accounts.
+    ManageAccounts,
+    /// Read the audit trail and verify its chain.
+    ViewAudit,
+    /// Record work (meetings, talks, inspections …) for an organization.
+    RecordWork,
+    /// Approve records, close problems (销号), sign off lists.
+    Approve,
+    /// See discipline records (四种形态, 党纪处分): restricted personal data.
+    ViewDiscipline,
+    /// Check a report draft (报告体检).
+    CheckReports,
+}
+
+impl Action {
+    pub const ALL: [Action; 9] = [
+        Action::ViewOrgs,
+        Action::ManageOrgs,
+        Action::ViewAccounts,
+        Action::ManageAccounts,
+        Action::ViewAudit,
+        Action::RecordWork,
+        Action::Approve,
+        Action::ViewDiscipline,
+        Action::CheckReports,
+    ];
+
+    /// The policy. Keep it a table: a reviewer reads it at a glance.
+    pub fn allowed_roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            Action::ViewOrgs => &[
+                Admin,
+                Secretary,
+                Leader,
+                Inspector,
+                Clerk,
+                BranchSecretary,
+                Viewer,
+            ],
+            Action::ManageOrgs => &[Admin],
+            Action::ViewAccounts => &[Admin, Secretary, Clerk],
+            Action::ManageAccounts => &[Admin],
+            // The audit trail is the inspector's evidence as much as the administrator's.
+            Action::ViewAudit => &[Admin, Inspector],
+            Action::RecordWork => &[Secretary, Leader, Inspector, Clerk, BranchSecretary],
+            Action::Approve => &[Secretary, Leader, BranchSecretary],
+            // Only the secretary and discipline inspection; not even the administrator.
+            Action::ViewDiscipline => &[Secretary, Inspector],
+            Action::CheckReports => &[
+                Admin,
+                Secretary,
+                Leader,
+                Inspector,
+                Clerk,
+                BranchSecretary,
+                Viewer,
+            ],
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ViewOrgs => "查看组织",
+            Action::ManageOrgs => "管理组织",
+            Action::ViewAccounts => "查看账户",
+            Action::ManageAccounts => "管理账户",
+            Action::ViewAudit => "查看审计日志",
+            Action::RecordWork => "记录工作纪实",
+            Action::Approve => "审核、销号",
+            Action::ViewDiscipline => "查看执纪问责信息",
+            Action::CheckReports => "报告体检",
+        }
+    }
+}
+
+/// A role granted to an account on one organization (and so on its subtree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grant {
+    pub role: Role,
+    pub org_id: i64,
+    pub org_path: OrgPath,
+}
+
+/// What one account may do, computed from its grants. Cheap to build per request.
+#[derive(Debug, Clone, Default)]
+pub struct Permissions {
+    grants: Vec<Grant>,
+}
+
+/// The subtrees in which an action is allowed; empty means nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub roots: Vec<OrgPath>,
+}
+
+impl Scope {
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    pub fn covers(&self, path: &OrgPath) -> bool {
+        self.roots.iter().any(|r| r.covers(path))
+    }
+}
+
+impl Permissions {
+    pub fn new(grants: Vec<Grant>) -> Self {
+        Self { grants }
+    }
+
+    pub fn grants(&self) -> &[Grant] {
+        &self.grants
+    }
+
+    /// May the account do `action` on the organization at `path`?
+    pub fn can(&self, action: Action, path: &OrgPath) -> bool {
+        self.grants
+            .iter()
+            .any(|g| action.allowed_roles().contains(&g.role) && g.org_path.covers(path))
+    }
+
+    /// May the account do `action` anywhere at all? (Decides whether a page or menu shows.)
+    pub fn can_somewhere(&self, action: Action) -> bool {
+        self.grants
+            .iter()
+            .any(|g| action.allowed_roles().contains(&g.role))
+    }
+
+    /// The subtrees in which `action` is allowed, without nested duplicates.
+    pub fn scope(&self, action: Action) -> Scope {
+        let mut roots: Vec<OrgPath> = self
+            .grants
+            .iter()
+            .filter(|g| action.allowed_roles().contains(&g.role))
+            .map(|g| g.org_path.clone())
+            .collect();
+        roots.sort_by_key(|p| p.depth());
+        let mut kept: Vec<OrgPath> = Vec::new();
+        for r in roots {
+            if !kept.iter().any(|k| k.covers(&r)) {
+                kept.push(r);
+            }
+        }
+        Scope { roots: kept }
+    }
+
+    /// Every action the account has somewhere, for the "my permissions" page.
+    pub fn actions(&self) -> Vec<Action> {
+        Action::ALL
+            .into_iter()
+            .filter(|a| self.can_somewhere(*a))
+            .collect()
+    }
+
+    /// A role may only be granted by someone who may manage accounts over that organization,
+    /// and nobody grants a role they could not see the data of: an administrator may grant
+    /// any role, since granting is not seeing.
+    pub fn may_grant(&self, path: &OrgPath) -> bool {
+        self.can(Action::ManageAccounts, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grant(role: Role, path: &str) -> Grant {
+        let org_path = OrgPath(path.to_string());
+        Grant {
+            role,
+            org_id: *org_path.ids().last().unwrap(),
+            org_path,
+        }
+    }
+
+    #[test]
+    fn a_grant_covers_its_subtree_and_nothing_above_or_beside() {
+        let p = Permissions::new(vec![grant(Role::BranchSecretary, "/1/5/")]);
+        assert!(p.can(Action::RecordWork, &OrgPath("/1/5/".into())));
+        assert!(p.can(Action::RecordWork, &OrgPath("/1/5/9/".into())));
+        assert!(!p.can(Action::RecordWork, &OrgPath("/1/".into())));
+        assert!(!p.can(Action::RecordWork, &OrgPath("/1/6/".into())));
+        assert!(!p.can(Action::ManageOrgs, &OrgPath("/1/5/".into())));
+    }
+
+    #[test]
+    fn discipline_is_for_secretary_and_inspector_only() {
+        for role in Role::ALL {
+            let p = Permissions::new(vec![grant(role, "/1/")]);
+            let expected = matches!(role, Role::Secretary | Role::Inspector);
+            assert_eq!(
+                p.can(Action::ViewDiscipline, &OrgPath("/1/2/".into())),
+                expected,
+                "{role:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn viewer_reads_but_never_writes() {
+        let p = Permissions::new(vec![grant(Role::Viewer, "/1/")]);
+        let path = OrgPath("/1/3/".into());
+        assert!(p.can(Action::ViewOrgs, &path));
+        for a in [
+            Action::ManageOrgs,
+            Action::ManageAccounts,
+            Action::RecordWork,
+            Action::Approve,
+            Action::ViewDiscipline,
+        ] {
+            assert!(!p.can(a, &path), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn scope_drops_nested_roots() {
+        let p = Permissions::new(vec![
+            grant(Role::Clerk, "/1/4/"),
+            grant(Role::Secretary, "/1/"),
+            grant(Role::Clerk, "/2/"),
+        ]);
+        let s = p.scope(Action::ViewOrgs);
+        assert_eq!(s.roots, vec![OrgPath("/1/".into()), OrgPath("/2/".into())]);
+        assert!(p.scope(Action::ManageOrgs).is_empty());
+    }
+
+    #[test]
+    fn no_grants_means_nothing() {
+        let p = Permissions::default();
+        for a in Action::ALL {
+            assert!(!p.can_somewhere(a));
+        }
+        assert!(p.actions().is_empty());
+    }
+}

@@ -1,0 +1,263 @@
+//! Zeren's storage: one [`Store`] over SQLite (embedded default, WAL) or PostgreSQL
+//! (scale-out), through sqlx's `Any` driver so that every query is written once.
+//!
+//! Every change goes through a [`WriteTx`], whose methods append the matching audit entry in
+//! the same transaction: a change without its audit entry cannot be committed.
+
+mod accounts;
+mod audit;
+mod orgs;
+mod sessions;
+
+pub use accounts::{Account, GrantRow, NewAccount};
+pub use audit::ChainReport;
+pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
+pub use sessions::{Session, SessionKind};
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Transaction};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+use zeren_domain::audit::AuditEvent;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("unsupported database URL (use sqlite://… or postgres://…): {0}")]
+    UnsupportedUrl(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness rule was broken; the field names what was duplicated.
+    #[error("duplicate {0}")]
+    Duplicate(&'static str),
+    /// A change that the tree forbids (e.g. moving an organization below itself).
+    #[error("{0}")]
+    Conflict(String),
+    #[error("io error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle the whole application shares.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+    /// SQLite allows one writer; taking this lock first avoids busy errors and keeps the
+    /// audit chain's "read last hash, append" step atomic within the process.
+    write_lock: Arc<Mutex<()>>,
+}
+
+/// A SQLite URL for a data folder: `<dir>/zeren.db`, created if missing.
+pub fn sqlite_url_for_dir(dir: &Path) -> Result<String> {
+    std::fs::create_dir_all(dir)?;
+    let file = dir.join("zeren.db");
+    Ok(format!("sqlite://{}?mode=rwc", file.display()))
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl Store {
+    /// Connects to `sqlite://…` or `postgres://…`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StorageError::UnsupportedUrl(redact(url)));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Store {
+            pool,
+            backend,
+            write_lock: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Connects and applies every pending migration.
+    pub async fn open(url: &str) -> Result<Store> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// The migrations applied, as (version, description), oldest first.
+    pub async fn applied_migrations(&self) -> Result<Vec<(i64, String)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT version, description FROM _sqlx_migrations WHERE success = TRUE ORDER BY version",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Answers when the database does.
+    pub async fn ping(&self) -> Result<()> {
+        let _: (i64,) = sqlx::query_as("SELECT CAST(1 AS BIGINT)")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Starts the only kind of transaction that may change data.
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let guard = self.write_lock.clone().lock_owned().await;
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Serialises writers across every instance sharing the database, so each audit
+            // entry sees the previous one.
+            sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await?;
+        }
+        Ok(WriteTx {
+            tx,
+            _guard: guard,
+            backend: self.backend,
+        })
+    }
+
+    /// A consistent online copy of a SQLite database (`VACUUM INTO`), safe while serving.
+    pub async fn backup_to(&self, target: &Path) -> Result<()> {
+        if self.backend != Backend::Sqlite {
+            return Err(StorageError::Conflict(
+                "PostgreSQL 请使用 pg_dump 备份（见 README）".into(),
+            ));
+        }
+        if target.exists() {
+            return Err(StorageError::Conflict(format!(
+                "备份文件已存在：{}",
+                target.display()
+            )));
+        }
+        let target = target.to_string_lossy().to_string();
+        sqlx::query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hides the password in a database URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..s + 3], &creds[..c], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// A write transaction holding the write lock. Dropping it without [`WriteTx::commit`]
+/// rolls everything back, so a rejected request writes nothing.
+pub struct WriteTx {
+    tx: Transaction<'static, sqlx::Any>,
+    _guard: OwnedMutexGuard<()>,
+    #[allow(dead_code)]
+    backend: Backend,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// Appends an event to the audit chain inside this transaction.
+    pub async fn audit(&mut self, event: AuditEvent) -> Result<i64> {
+        audit::append(&mut self.tx, event).await
+    }
+}
+
+/// Maps a unique-constraint failure to [`StorageError::Duplicate`].
+pub(crate) fn map_unique(e: sqlx::Error, what: &'static str) -> StorageError {
+    if let sqlx::Error::Database(db) = &e {
+        if db.is_unique_violation() {
+            return StorageError::Duplicate(what);
+        }
+    }
+    StorageError::Database(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_password_only() {
+        assert_eq!(
+            redact("postgres://zeren:s3cret@127.0.0.1:5432/zeren"),
+            "postgres://zeren:***@127.0.0.1:5432/zeren"
+        );
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+}
+
+pub mod testing;
+
+/// Reads a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.
+pub(crate) fn get_bool(row: &sqlx::any::AnyRow, column: &str) -> Result<bool> {
+    use sqlx::Row;
+    match row.try_get::<bool, _>(column) {
+        Ok(b) => Ok(b),
+        Err(_) => Ok(row.try_get::<i64, _>(column)? != 0),
+    }
+}
