@@ -1,0 +1,459 @@
+//! Rule `time`: terms bound to a time cited for a report year they do not fit.
+//!
+//! The table `data/time_terms.json` lists Party congresses (党代会, e.g. 党的二十大 2022),
+//! plenary sessions of the Central Committee (中全会) and of the discipline commission,
+//! five-year plans (十四五 = 2021–2025) and campaigns (集中教育, e.g. 党史学习教育 2021).
+//! Sub-ids: `time.future` (the term did not exist yet in the report's year: 党的二十大 in a
+//! report for 2021), `time.outdated` (an ended term cited as current: "学习贯彻党的十九大精神"
+//! or "深入开展党史学习教育" in a report for 2023). Spans and history are fine: "十八大以来",
+//! "十三五期间", "巩固党史学习教育成果", "2019年开展的…主题教育".
+
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+use super::text::{self, digit, is_cn_numeral, Patterns};
+use super::{Ctx, Document, Finding, Severity};
+
+/// What sort of time-bounded term.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeTermKind {
+    /// 党的全国代表大会 (a Party congress).
+    Congress,
+    /// 中央全会 or 中央纪委全会 (a plenary session).
+    Plenum,
+    /// 五年规划 (a five-year plan period).
+    Plan,
+    /// 集中学习教育 (a Party-wide study campaign).
+    Campaign,
+}
+
+/// One row of the time-term table.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct TimeTerm {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub kind: TimeTermKind,
+    /// Year held or begun.
+    pub from: i32,
+    /// Last year it can be cited as current; `None` when open-ended.
+    pub until: Option<i32>,
+    pub note: String,
+}
+
+#[derive(Deserialize)]
+struct Table {
+    terms: Vec<TimeTerm>,
+}
+
+struct Index {
+    terms: Vec<TimeTerm>,
+    /// (term index) for every name and alias, in pattern order.
+    owner: Vec<usize>,
+    names: Vec<String>,
+    patterns: Patterns,
+}
+
+static INDEX: LazyLock<Index> = LazyLock::new(|| {
+    let table: Table = serde_json::from_str(include_str!("../../data/time_terms.json"))
+        .expect("data/time_terms.json is valid (checked by a unit test)");
+    let mut owner = Vec::new();
+    let mut names = Vec::new();
+    for (i, t) in table.terms.iter().enumerate() {
+        for n in std::iter::once(&t.name).chain(&t.aliases) {
+            owner.push(i);
+            names.push(n.clone());
+        }
+    }
+    let patterns = Patterns::new(&names);
+    Index {
+        terms: table.terms,
+        owner,
+        names,
+        patterns,
+    }
+});
+
+/// The whole table, for documentation and settings pages.
+pub fn time_terms() -> &'static [TimeTerm] {
+    &INDEX.terms
+}
+
+/// Every name and alias in the table.
+pub fn term_names() -> impl Iterator<Item = &'static str> {
+    INDEX.names.iter().map(|s| s.as_str())
+}
+
+/// The latest Party congress held by `year` ("二十大" for 2023).
+pub fn current_congress(year: i32) -> Option<&'static str> {
+    current(TimeTermKind::Congress, year)
+}
+
+fn current(kind: TimeTermKind, year: i32) -> Option<&'static str> {
+    INDEX
+        .terms
+        .iter()
+        .filter(|t| t.kind == kind && t.from <= year)
+        .max_by_key(|t| t.from)
+        .map(|t| t.name.as_str())
+}
+
+/// A year written as "2023年" (1990–2100) starting at `cs[i]`.
+fn year_at(cs: &[char], i: usize) -> Option<i32> {
+    if cs.get(i + 4) != Some(&'年') || (i > 0 && digit(cs[i - 1]).is_some()) {
+        return None;
+    }
+    let mut y = 0i32;
+    for c in &cs[i..i + 4] {
+        y = y * 10 + digit(*c)? as i32;
+    }
+    (1990..=2100).contains(&y).then_some(y)
+}
+
+/// The first year written as "2023年" (1990–2100) in a paragraph.
+pub fn year_in(cs: &[char]) -> Option<i32> {
+    (0..cs.len()).find_map(|i| year_at(cs, i))
+}
+
+/// The report year as the checker would detect it: from the title or the first paragraphs.
+pub fn detect_year(doc: &Document) -> Option<i32> {
+    doc.paragraphs.iter().take(3).find_map(|p| {
+        let cs: Vec<char> = p.text.chars().collect();
+        year_in(&cs)
+    })
+}
+
+const QUOTES: &[char] = &['“', '”', '‘', '’', '"', '「', '」', '『', '』'];
+
+pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    let idx = &*INDEX;
+    for (p, para) in ctx.paras.iter().enumerate() {
+        let Some(year) = para.year else { continue };
+        let cs = &para.chars;
+        if !cs.iter().any(|&c| idx.patterns.may_start(c)) {
+            continue;
+        }
+        // Match on the text without quotation marks ("不忘初心、牢记使命”主题教育"), keeping
+        // each character's index in the paragraph.
+        let mut norm = Vec::with_capacity(cs.len());
+        let mut map = Vec::with_capacity(cs.len());
+        for (i, &c) in cs.iter().enumerate() {
+            if !QUOTES.contains(&c) {
+                norm.push(c);
+                map.push(i);
+            }
+        }
+        let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < norm.len() {
+            match idx.patterns.at(&norm, i) {
+                Some((pat, len)) => {
+                    hits.push((idx.owner[pat], i, i + len));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        for &(t, s, e) in &hits {
+            let term = &idx.terms[t];
+            // 二十八大… : the name is the tail of a longer number.
+            if s > 0 && is_cn_numeral(norm[s - 1]) {
+                continue;
+            }
+            let finding = if year < term.from {
+                future(&norm, s, e, term, year)
+            } else if term.until.is_some_and(|u| year > u) {
+                outdated(&norm, s, e, term, year, &hits, &idx.terms)
+            } else {
+                None
+            };
+            if let Some((rule, sev, msg, sugg)) = finding {
+                let (a, b) = (map[s], map[e - 1] + 1);
+                out.push(ctx.finding(p, a, b, rule, sev, msg, sugg));
+            }
+        }
+    }
+}
+
+type Verdict = Option<(&'static str, Severity, String, String)>;
+
+fn sentence(norm: &[char], s: usize, e: usize) -> (usize, usize) {
+    (text::sentence_start(norm, s), text::sentence_end(norm, e))
+}
+
+fn what(term: &TimeTerm) -> &'static str {
+    match term.kind {
+        TimeTermKind::Congress | TimeTermKind::Plenum => "召开",
+        TimeTermKind::Plan | TimeTermKind::Campaign => "开始",
+    }
+}
+
+fn future(norm: &[char], s: usize, e: usize, term: &TimeTerm, year: i32) -> Verdict {
+    let (ss, se) = sentence(norm, s, e);
+    const AHEAD: &[&str] = &[
+        "迎接",
+        "喜迎",
+        "迎来",
+        "即将",
+        "筹备",
+        "将于",
+        "前夕",
+        "召开前",
+        "胜利召开",
+        "展望",
+    ];
+    if text::contains_any(norm, ss, se, AHEAD) {
+        return None;
+    }
+    let (sev, when) = if term.kind == TimeTermKind::Plan {
+        // The year before a plan starts is the year it is drafted.
+        const DRAFT: &[&str] = &[
+            "编制", "谋划", "制定", "前期", "研究", "思路", "衔接", "起草", "开局",
+        ];
+        if year >= term.from - 1 || text::contains_any(norm, ss, se, DRAFT) {
+            return None;
+        }
+        (Severity::Warning, "开始")
+    } else {
+        (Severity::Error, what(term))
+    };
+    Some((
+        "time.future",
+        sev,
+        format!(
+            "报告年份为{year}年，而“{}”{}年才{when}（{}）",
+            term.name, term.from, term.note
+        ),
+        "核对是否误用了其他年份的报告内容，或报告年份是否有误".to_string(),
+    ))
+}
+
+fn outdated(
+    norm: &[char],
+    s: usize,
+    e: usize,
+    term: &TimeTerm,
+    year: i32,
+    hits: &[(usize, usize, usize)],
+    terms: &[TimeTerm],
+) -> Verdict {
+    let (ss, se) = sentence(norm, s, e);
+    const SPAN: &[&str] = &["以来", "以后", "之后", "后", "期间", "时期", "至今"];
+    if SPAN.iter().any(|w| text::starts_with(norm, e, w)) {
+        return None;
+    }
+    let past_year = (ss..s).any(|k| year_at(norm, k).is_some_and(|y| y < year));
+    if past_year {
+        return None;
+    }
+    const RETRO: &[&str] = &[
+        "成果",
+        "巩固",
+        "拓展",
+        "延伸",
+        "总结",
+        "经验",
+        "回顾",
+        "以来",
+        "期间",
+        "时期",
+        "收官",
+        "圆满",
+        "胜利完成",
+        "过去",
+        "曾",
+        "先后",
+        "历次",
+        "常态化",
+        "制度化",
+        "回头看",
+        "末",
+        "相比",
+        "较",
+        "成就",
+        "成绩",
+        "完成了",
+    ];
+    let current_name;
+    let (kind_name, suggestion) = match term.kind {
+        TimeTermKind::Congress | TimeTermKind::Plenum => {
+            const STUDY: &[&str] = &["学习", "贯彻", "落实", "传达", "宣传", "领会"];
+            let before = s.saturating_sub(12).max(ss);
+            let studied = text::contains_any(norm, before, s, STUDY)
+                && text::contains_any(norm, e, (e + 6).min(se), &["精神"]);
+            // "十九大和二十大精神", "十九届历次全会和二十届二中全会精神": the current one is
+            // cited too.
+            let with_current = hits.iter().any(|&(t, hs, _)| {
+                hs >= ss
+                    && hs < se
+                    && matches!(terms[t].kind, TimeTermKind::Congress | TimeTermKind::Plenum)
+                    && terms[t].until.is_none_or(|u| year <= u)
+                    && terms[t].from <= year
+            });
+            if !studied || with_current || text::contains_any(norm, ss, se, &["以来"]) {
+                return None;
+            }
+            current_name = current(TimeTermKind::Congress, year).unwrap_or("");
+            (
+                if term.kind == TimeTermKind::Congress {
+                    "党代会"
+                } else {
+                    "全会"
+                },
+                format!(
+                    "核对是否沿用了旧报告；{year}年应学习贯彻“党的{current_name}”及其后全会精神"
+                ),
+            )
+        }
+        TimeTermKind::Plan => {
+            if text::contains_any(norm, ss, se, RETRO) {
+                return None;
+            }
+            current_name = current(TimeTermKind::Plan, year).unwrap_or("");
+            (
+                "规划期",
+                format!(
+                    "{year}年所在的规划期是“{current_name}”；如为回顾，请写明“{}期间”",
+                    term.name
+                ),
+            )
+        }
+        TimeTermKind::Campaign => {
+            const DOING: &[&str] = &["开展", "启动", "部署", "推进", "参加", "投入"];
+            let before = s.saturating_sub(8).max(ss);
+            if !text::contains_any(norm, before, s, DOING)
+                || text::contains_any(norm, ss, se, RETRO)
+            {
+                return None;
+            }
+            (
+                "集中教育",
+                "核对是否沿用了旧报告；如指巩固成果，请写明".to_string(),
+            )
+        }
+    };
+    Some((
+        "time.outdated",
+        Severity::Warning,
+        format!(
+            "“{}”是{}年的{kind_name}（{}），在{year}年的报告中被当作当前工作引用",
+            term.name, term.from, term.note
+        ),
+        suggestion,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checker::{check_text, CheckOptions};
+
+    fn hits(t: &str) -> Vec<(String, String)> {
+        check_text(t, &CheckOptions::all())
+            .into_iter()
+            .filter(|f| f.rule.starts_with("time"))
+            .map(|f| (f.rule, f.text))
+            .collect()
+    }
+
+    fn h(rule: &str, text: &str) -> (String, String) {
+        (rule.to_string(), text.to_string())
+    }
+
+    #[test]
+    fn table_loads() {
+        assert!(time_terms().len() > 50);
+        assert_eq!(current_congress(2023), Some("二十大"));
+        assert_eq!(current_congress(2021), Some("十九大"));
+        assert_eq!(current(TimeTermKind::Plan, 2023), Some("十四五"));
+        for t in time_terms() {
+            assert!(t.until.is_none_or(|u| u >= t.from), "{}", t.name);
+        }
+    }
+
+    #[test]
+    fn years() {
+        let y = |s: &str| year_in(&s.chars().collect::<Vec<_>>());
+        assert_eq!(
+            y("2023年度镇落实全面从严治党主体责任情况的报告"),
+            Some(2023)
+        );
+        assert_eq!(y("关于12023年的"), None);
+        assert_eq!(y("报告"), None);
+        assert_eq!(y("2023"), None);
+    }
+
+    #[test]
+    fn future_terms() {
+        assert_eq!(
+            hits("2021年度工作总结\n深入学习贯彻党的二十大精神。"),
+            [h("time.future", "二十大")]
+        );
+        assert_eq!(
+            hits("2023年度工作总结\n认真学习二十届三中全会精神。"),
+            [h("time.future", "二十届三中全会")]
+        );
+        assert_eq!(
+            hits("2023年度工作总结\n扎实开展党纪学习教育。"),
+            [h("time.future", "党纪学习教育")]
+        );
+        // Looking ahead is fine.
+        assert_eq!(
+            hits("2021年度工作总结\n以优异成绩迎接党的二十大胜利召开。"),
+            []
+        );
+        assert_eq!(hits("2020年度工作总结\n科学编制“十四五”规划。"), []);
+    }
+
+    #[test]
+    fn outdated_terms() {
+        assert_eq!(
+            hits("2023年度工作总结\n深入学习贯彻党的十九大精神。"),
+            [h("time.outdated", "十九大")]
+        );
+        assert_eq!(
+            hits("2023年度工作总结\n深入学习贯彻十八届六中全会精神。"),
+            [h("time.outdated", "十八届六中全会")]
+        );
+        assert_eq!(
+            hits("2023年度工作总结\n确保“十三五”规划目标任务落实。"),
+            [h("time.outdated", "十三五")]
+        );
+        assert_eq!(
+            hits("2023年，深入开展党史学习教育。"),
+            [h("time.outdated", "党史学习教育")]
+        );
+        assert_eq!(
+            hits("2018年度工作总结\n深入开展“不忘初心、牢记使命”主题教育。"),
+            [h("time.future", "不忘初心、牢记使命”主题教育")]
+        );
+    }
+
+    #[test]
+    fn spans_and_history_are_fine() {
+        let ok = [
+            "2023年度工作总结\n党的十八大以来，全面从严治党取得历史性成就。",
+            "2023年度工作总结\n十八大以来党中央的决策部署。",
+            "2023年度工作总结\n“十三五”期间累计建成120个。",
+            "2023年度工作总结\n巩固拓展党史学习教育成果。",
+            "2023年度工作总结\n2019年开展的“不忘初心、牢记使命”主题教育。",
+            "2023年度工作总结\n认真落实十八届六中全会通过的《准则》。",
+            "2023年度工作总结\n推进“两学一做”学习教育常态化制度化。",
+            "2022年度工作总结\n深入学习贯彻党的十九大和十九届历次全会精神。",
+            "2023年度工作总结\n深入学习贯彻党的二十大和二十届二中全会精神。",
+            "工作总结\n深入学习贯彻党的十九大精神。",
+        ];
+        for t in ok {
+            assert_eq!(hits(t), [], "{t}");
+        }
+    }
+
+    #[test]
+    fn explicit_year_option() {
+        let o = CheckOptions::all().with_year(2021);
+        let fs = check_text("深入学习贯彻党的二十大精神。", &o);
+        assert_eq!(fs[0].rule, "time.future");
+    }
+}
