@@ -5,7 +5,8 @@
 //! `placeholder.mou` (某某 for a name), `placeholder.howmany` (多少 for a number),
 //! `placeholder.what` (什么 in a slot: "被表彰为什么"), `placeholder.ellipsis` (…… for omitted
 //! content), `placeholder.slot` (an empty slot left by a deleted name: "赋予、的", "（）"),
-//! `placeholder.bracket` (an instruction in brackets: "【填写】", "（此处填写…）").
+//! `placeholder.bracket` (an instruction in brackets: "【填写】", "（此处填写…）"),
+//! `placeholder.name` (a unit's name deleted before 镇/乡/村: "2023年度镇落实…的报告").
 
 use super::text::{self, is_cjk, is_cn_numeral};
 use super::{time, Ctx, Finding, Severity};
@@ -35,6 +36,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 '某' => mou(ctx, p, i, out),
                 '多' => how_many(ctx, p, i, out),
                 '什' => what(ctx, p, i, out),
+                '镇' | '乡' | '村' | '县' | '区' => unit_name(ctx, p, i, out),
                 '…' | '.' | '。' | '·' => {
                     ellipsis(ctx, p, i, quote_depth > 0 || bracket_depth > 0, out)
                 }
@@ -208,6 +210,30 @@ fn mou(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
         "填写实际的单位或人员名称；如确需匿名，写作“张某某”“某村”等形式",
     ));
     j
+}
+
+/// "2023年度镇落实…", "2023年，镇坚持…": a bare 镇/乡/村 where the unit's name was deleted.
+fn unit_name(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
+    let cs = &ctx.paras[p].chars;
+    let after_date = ["年度", "年，", "年度，", "以来，"]
+        .iter()
+        .any(|w| text::ends_with(cs, i, w));
+    // 镇党委, 乡村振兴, 县域, 村级… are complete words.
+    const WORD: &str = "党委政人纪级里域直属内外长村镇民庄街集振土情容貌务";
+    let next = cs.get(i + 1).copied();
+    if !after_date || next.is_none_or(|c| !is_cjk(c) || WORD.contains(c)) {
+        return i + 1;
+    }
+    out.push(ctx.finding(
+        p,
+        i,
+        i + 1,
+        "placeholder.name",
+        Severity::Warning,
+        format!("“{}”前缺少单位名称，疑似名称被删去", cs[i]),
+        format!("在“{}”前补上单位的实际名称", cs[i]),
+    ));
+    i + 1
 }
 
 fn how_many(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
@@ -491,6 +517,22 @@ mod tests {
     fn corrupted_terms() {
         one("科学编制“X四五”规划。", "placeholder.term", "X四五");
         one("学习贯彻党的二X大精神。", "placeholder.term", "二X大");
+    }
+
+    #[test]
+    fn unit_names() {
+        one(
+            "2023年度镇落实全面从严治党主体责任情况的报告",
+            "placeholder.name",
+            "镇",
+        );
+        one(
+            "2023年，乡坚持以习近平新时代中国特色社会主义思想为指导。",
+            "placeholder.name",
+            "乡",
+        );
+        none("2023年，镇党委坚持学习。2023年以来，乡村振兴扎实推进。2023年度县域经济。");
+        none("在镇落地生根，全镇党员。");
     }
 
     #[test]

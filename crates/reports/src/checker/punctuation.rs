@@ -3,7 +3,8 @@
 //! Sub-ids: `punctuation.halfwidth` (half-width , ; : ? ! ( ) . " beside Chinese text),
 //! `punctuation.percent` (% and ％ both used in one document; the less used one is reported),
 //! `punctuation.jiezhi` (截止目前 for 截至目前: 截止 means "to end", 截至 "up to"),
-//! `punctuation.double` (doubled marks such as ，， or 。，).
+//! `punctuation.double` (doubled marks such as ，， or 。，), `punctuation.list` (a quoted
+//! list of parallel phrases separated by both ， and 、: “不想腐，不敢腐、不能腐”).
 
 use super::text::{self, is_cjk};
 use super::{Ctx, Finding, Severity};
@@ -25,6 +26,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 }
                 '截' if cs.get(i + 1) == Some(&'止') => jiezhi(ctx, p, i, out),
                 '，' | '。' | '；' | '：' => double(ctx, p, i, out),
+                '“' => list(ctx, p, i, out),
                 _ => {}
             }
             i += 1;
@@ -209,6 +211,37 @@ fn double(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) {
     ));
 }
 
+/// “甲甲，乙乙、丙丙”: parallel items of one length take one separator.
+fn list(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) {
+    let cs = &ctx.paras[p].chars;
+    let limit = (i + 30).min(cs.len());
+    let Some(k) = (i + 1..limit).find(|&k| cs[k] == '”') else {
+        return;
+    };
+    let inner = &cs[i + 1..k];
+    let parts: Vec<&[char]> = inner.split(|c| matches!(c, '，' | '、')).collect();
+    let commas = inner.iter().filter(|c| **c == '，').count();
+    let dunhao = inner.iter().filter(|c| **c == '、').count();
+    let len = parts[0].len();
+    let parallel = parts.len() >= 3
+        && (2..=6).contains(&len)
+        && parts
+            .iter()
+            .all(|p| p.len() == len && p.iter().all(|c| is_cjk(*c)));
+    if !parallel || commas == 0 || dunhao == 0 {
+        return;
+    }
+    out.push(ctx.finding(
+        p,
+        i,
+        k + 1,
+        "punctuation.list",
+        Severity::Warning,
+        "并列短语之间混用了逗号和顿号",
+        "并列的词语之间统一用顿号“、”",
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use crate::checker::{check_text, CheckOptions};
@@ -273,6 +306,18 @@ mod tests {
             [h("punctuation.jiezhi", "截止")]
         );
         assert_eq!(hits("截至目前，报名截止日期为5月1日，报名已截止。"), []);
+    }
+
+    #[test]
+    fn lists() {
+        assert_eq!(
+            hits("筑牢“不想腐，不敢腐、不去腐”的思想防线。"),
+            [h("punctuation.list", "“不想腐，不敢腐、不去腐”")]
+        );
+        assert_eq!(
+            hits("“敢说、愿说、能说”，“凭印象、靠嘴说、看材料”，“老办法不管用，新办法不会用”"),
+            []
+        );
     }
 
     #[test]
