@@ -153,7 +153,13 @@ mod tests {
     fn human_output_underlines_wide_characters() {
         let p = temp("a.txt", "一、甲\n三、乙".as_bytes());
         let mut out = Vec::new();
-        let code = run_check_command(&[p.clone()], false, &CheckOptions::all(), &mut out).unwrap();
+        let code = run_check_command(
+            std::slice::from_ref(&p),
+            false,
+            &CheckOptions::all(),
+            &mut out,
+        )
+        .unwrap();
         let s = String::from_utf8(out).unwrap();
         assert_eq!(code, 1);
         let want = format!("{}:2:1: 错误[numbering.gap]", p.display());
@@ -169,7 +175,13 @@ mod tests {
             "# 2023年度工作总结\n\n完成率100%，准确率98％，满意率99％。".as_bytes(),
         );
         let mut out = Vec::new();
-        let code = run_check_command(&[p.clone()], true, &CheckOptions::all(), &mut out).unwrap();
+        let code = run_check_command(
+            std::slice::from_ref(&p),
+            true,
+            &CheckOptions::all(),
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(code, 0);
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let arr = v.as_array().unwrap();

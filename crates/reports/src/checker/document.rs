@@ -15,6 +15,8 @@ pub struct Paragraph {
     /// Heading level where the source says so: 0 = title, 1–4 = 标题 1–4 (Word styles or
     /// outline levels, Markdown `#`). Numbered headings in plain text are found by the rules.
     pub heading: Option<u8>,
+    /// Inside a Word table cell: not checked for headings, page numbers or broken lines.
+    pub in_table: bool,
 }
 
 /// A report draft to check.
@@ -82,17 +84,28 @@ impl Document {
     /// Build from paragraphs given as (text, heading level); the source is their texts joined
     /// by `\n`, one line each. Line breaks inside a text start a new line and paragraph.
     pub fn from_paragraphs<'a>(items: impl IntoIterator<Item = (&'a str, Option<u8>)>) -> Document {
+        Self::from_parts(items.into_iter().map(|(t, h)| (t, h, false)))
+    }
+
+    /// As [`Document::from_paragraphs`], with a table-cell flag for each paragraph.
+    pub(crate) fn from_parts<'a>(
+        items: impl IntoIterator<Item = (&'a str, Option<u8>, bool)>,
+    ) -> Document {
         let mut source = String::new();
         let mut paragraphs = Vec::new();
         let mut offset = 0usize;
         let mut line = 1usize;
-        for (text, heading) in items {
+        for (text, heading, in_table) in items {
             for raw in text.split('\n') {
                 if line > 1 {
                     source.push('\n');
                 }
                 source.push_str(raw);
+                let before = paragraphs.len();
                 push_line(&mut paragraphs, raw, line, offset, heading);
+                if let Some(p) = paragraphs.get_mut(before) {
+                    p.in_table = in_table;
+                }
                 offset += raw.chars().count() + 1;
                 line += 1;
             }
@@ -122,6 +135,7 @@ fn push_line(out: &mut Vec<Paragraph>, raw: &str, line: usize, offset: usize, he
         column: lead + 1,
         offset: offset + lead,
         heading,
+        in_table: false,
     });
 }
 

@@ -21,8 +21,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<Document, CheckError> {
         None => HashMap::new(),
     };
     let paras = paragraphs(&body, &styles)?;
-    Ok(Document::from_paragraphs(
-        paras.iter().map(|(t, h)| (t.as_str(), *h)),
+    Ok(Document::from_parts(
+        paras.iter().map(|(t, h, tab)| (t.as_str(), *h, *tab)),
     ))
 }
 
@@ -113,12 +113,13 @@ struct OpenPara {
 fn paragraphs(
     xml: &str,
     styles: &HashMap<String, u8>,
-) -> Result<Vec<(String, Option<u8>)>, CheckError> {
+) -> Result<Vec<(String, Option<u8>, bool)>, CheckError> {
     let mut reader = Reader::from_str(xml);
     // Text boxes put paragraphs inside paragraphs, hence a stack.
     let mut open: Vec<OpenPara> = Vec::new();
     let mut out = Vec::new();
     let mut in_text = false;
+    let mut tables = 0usize;
     loop {
         let ev = reader.read_event()?;
         match &ev {
@@ -130,7 +131,8 @@ fn paragraphs(
                         style: None,
                         outline: None,
                     }),
-                    b"p" => out.push((String::new(), None)),
+                    b"p" => out.push((String::new(), None, tables > 0)),
+                    b"tbl" if !empty => tables += 1,
                     b"pStyle" => {
                         if let Some(p) = open.last_mut() {
                             p.style = attr(e, b"val");
@@ -169,6 +171,7 @@ fn paragraphs(
             }
             Event::End(e) => match e.local_name().as_ref() {
                 b"t" => in_text = false,
+                b"tbl" => tables = tables.saturating_sub(1),
                 b"p" => {
                     if let Some(p) = open.pop() {
                         let level = p
@@ -176,7 +179,7 @@ fn paragraphs(
                             .as_deref()
                             .and_then(|s| styles.get(s).copied().or_else(|| level_of_name(s)))
                             .or(p.outline.filter(|v| *v < 9).map(|v| v + 1));
-                        out.push((p.text, level));
+                        out.push((p.text, level, tables > 0));
                     }
                 }
                 _ => {}
@@ -227,7 +230,7 @@ pub(crate) mod tests {
     #[test]
     fn reads_paragraphs_and_levels() {
         let styles = r#"<w:style w:styleId="1"><w:name w:val="heading 1"/></w:style><w:style w:styleId="a5"><w:name w:val="标题 2"/></w:style><w:style w:styleId="T"><w:name w:val="Title"/></w:style>"#;
-        let body = r#"<w:p><w:pPr><w:pStyle w:val="T"/></w:pPr><w:r><w:t>2023年度报告</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、甲</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="a5"/></w:pPr><w:r><w:t xml:space="preserve">（一）乙</w:t></w:r></w:p><w:p><w:pPr><w:outlineLvl w:val="2"/></w:pPr><w:r><w:t>1.丙</w:t></w:r></w:p><w:p><w:r><w:t>正文&amp;“</w:t></w:r><w:r><w:t>引号”</w:t></w:r><w:r><w:delText>删</w:delText></w:r></w:p><w:p/><w:p><w:pPr><w:pStyle w:val="Heading4"/></w:pPr><w:r><w:t>（1）丁</w:t></w:r></w:p>"#;
+        let body = r#"<w:p><w:pPr><w:pStyle w:val="T"/></w:pPr><w:r><w:t>2023年度报告</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>一、甲</w:t></w:r></w:p><w:p><w:pPr><w:pStyle w:val="a5"/></w:pPr><w:r><w:t xml:space="preserve">（一）乙</w:t></w:r></w:p><w:p><w:pPr><w:outlineLvl w:val="2"/></w:pPr><w:r><w:t>1.丙</w:t></w:r></w:p><w:p><w:r><w:t>正文&amp;“</w:t></w:r><w:r><w:t>引号”</w:t></w:r><w:r><w:delText>删</w:delText></w:r></w:p><w:p/><w:p><w:pPr><w:pStyle w:val="Heading4"/></w:pPr><w:r><w:t>（1）丁</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>12</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3.</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#;
         let d = Document::from_docx(&make_docx(body, styles)).unwrap();
         let got: Vec<(&str, Option<u8>)> = d
             .paragraphs
@@ -243,8 +246,14 @@ pub(crate) mod tests {
                 ("1.丙", Some(3)),
                 ("正文&“引号”", None),
                 ("（1）丁", Some(4)),
+                ("12", None),
+                ("3.", None),
             ]
         );
+        assert!(d.paragraphs[6].in_table && !d.paragraphs[5].in_table);
+        // Table cells are not page numbers nor headings.
+        let fs = crate::checker::check(&d, &crate::checker::CheckOptions::all());
+        assert!(fs.is_empty(), "{fs:?}");
         assert_eq!(d.paragraphs[5].line, 7);
     }
 

@@ -285,9 +285,17 @@ pub fn check(doc: &Document, opts: &CheckOptions) -> Vec<Finding> {
     for p in &doc.paragraphs {
         let chars: Vec<char> = p.text.chars().collect();
         let lead = text::lead(&chars);
-        let marker = numbering::marker(&chars, lead);
+        // Table cells hold figures and short labels, never headings.
+        let marker = if p.in_table {
+            None
+        } else {
+            numbering::marker(&chars, lead)
+        };
         let is_title = p.heading == Some(0)
-            || (p.heading.is_none_or(|h| h <= 1) && marker.is_none() && is_title(&chars[lead..]));
+            || (!p.in_table
+                && p.heading.is_none_or(|h| h <= 1)
+                && marker.is_none()
+                && is_title(&chars[lead..]));
         if opts.year.is_none() {
             if is_title {
                 year = time::year_in(&chars);

@@ -108,6 +108,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
             i += 1;
         }
+        if ctx.doc.paragraphs[p].in_table {
+            continue;
+        }
         let content = &cs[para.lead..];
         if is_page_line(content) {
             out.push(page(ctx, p, para.lead, cs.len()));
@@ -232,6 +235,7 @@ fn linebreak(ctx: &Ctx, p: usize, out: &mut Vec<Finding>) {
     };
     let (this_doc, next_doc) = (&ctx.doc.paragraphs[p], &ctx.doc.paragraphs[p + 1]);
     if next_doc.line != this_doc.line + 1
+        || next_doc.in_table
         || para.marker.is_some()
         || para.is_title
         || this_doc.heading.is_some()

@@ -121,14 +121,7 @@ pub fn digit(c: char) -> Option<u32> {
 
 /// Does `cs[i..]` start with `pat`?
 pub fn starts_with(cs: &[char], i: usize, pat: &str) -> bool {
-    let mut k = i;
-    for p in pat.chars() {
-        if cs.get(k) != Some(&p) {
-            return false;
-        }
-        k += 1;
-    }
-    true
+    (i..).zip(pat.chars()).all(|(k, p)| cs.get(k) == Some(&p))
 }
 
 /// Does `cs[..i]` end with `pat`?
@@ -228,7 +221,7 @@ impl Patterns {
             by_first.entry(c).or_default().push((cs, idx));
         }
         for v in by_first.values_mut() {
-            v.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         }
         Patterns { first, by_first }
     }
