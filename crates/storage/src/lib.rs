@@ -36,9 +36,16 @@ pub enum StorageError {
     /// A uniqueness rule was broken; the field names what was duplicated.
     #[error("duplicate {0}")]
     Duplicate(&'static str),
-    /// A change that the tree forbids (e.g. moving an organization below itself).
+    /// A change that a rule forbids, e.g. moving an organization below itself; `field` names
+    /// the input at fault so a form can show the message beside it.
+    #[error("{message}")]
+    Rejected {
+        field: &'static str,
+        message: String,
+    },
+    /// An operation this database cannot do (e.g. `backup` on PostgreSQL).
     #[error("{0}")]
-    Conflict(String),
+    Unsupported(String),
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -169,12 +176,12 @@ impl Store {
     /// A consistent online copy of a SQLite database (`VACUUM INTO`), safe while serving.
     pub async fn backup_to(&self, target: &Path) -> Result<()> {
         if self.backend != Backend::Sqlite {
-            return Err(StorageError::Conflict(
+            return Err(StorageError::Unsupported(
                 "PostgreSQL 请使用 pg_dump 备份（见 README）".into(),
             ));
         }
         if target.exists() {
-            return Err(StorageError::Conflict(format!(
+            return Err(StorageError::Unsupported(format!(
                 "备份文件已存在：{}",
                 target.display()
             )));

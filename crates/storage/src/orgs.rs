@@ -182,9 +182,10 @@ impl WriteTx {
         };
         if let Some(p) = &parent {
             if !p.active {
-                return Err(StorageError::Conflict(
-                    "上级组织已停用，不能在其下新建组织".into(),
-                ));
+                return Err(StorageError::Rejected {
+                    field: "parent_id",
+                    message: "上级组织已停用，不能在其下新建组织".into(),
+                });
             }
         }
         let now = clock::now_text();
@@ -239,18 +240,20 @@ impl WriteTx {
                     .fetch_one(&mut *self.tx)
                     .await?;
             if active_children > 0 {
-                return Err(StorageError::Conflict(
-                    "该组织下还有在用的下级组织，请先停用或移走下级组织".into(),
-                ));
+                return Err(StorageError::Rejected {
+                    field: "active",
+                    message: "该组织下还有在用的下级组织，请先停用或移走下级组织".into(),
+                });
             }
         }
         if let Some(new_parent) = change.parent_id {
             if Some(new_parent) != before.parent_id {
                 let parent = self.org(new_parent).await?;
                 if before.path.covers(&parent.path) {
-                    return Err(StorageError::Conflict(
-                        "不能把组织移动到它自己或它的下级组织之下".into(),
-                    ));
+                    return Err(StorageError::Rejected {
+                        field: "parent_id",
+                        message: "不能把组织移动到它自己或它的下级组织之下".into(),
+                    });
                 }
                 let new_path = parent.path.child(id);
                 // Re-root the whole subtree in one statement.

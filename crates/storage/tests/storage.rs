@@ -156,7 +156,7 @@ async fn moving_reroots_the_subtree_and_refuses_cycles() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StorageError::Conflict(_)), "{err:?}");
+    assert!(matches!(err, StorageError::Rejected { .. }), "{err:?}");
     drop(tx);
     assert_eq!(db.store.org(village).await.unwrap().path, village_org.path);
 }
@@ -178,7 +178,7 @@ async fn deactivation_keeps_the_row_and_needs_empty_subtree() {
         )
         .await
         .unwrap_err();
-    assert!(matches!(err, StorageError::Conflict(_)));
+    assert!(matches!(err, StorageError::Rejected { .. }));
     drop(tx);
     let mut tx = db.store.begin_write().await.unwrap();
     let off = tx

@@ -1,0 +1,85 @@
+//! The JSON API under `/api/v1`. Errors are `{code, message, field?}` with a 4xx status; the
+//! OpenAPI document at `/api/v1/openapi.json` is generated from these handlers.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+pub mod orgs;
+
+use crate::error::{rejection, AppError, ErrorBody};
+use crate::respond_error;
+use axum::extract::{FromRequest, Request};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// An API error, rendered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        respond_error(true, self.0)
+    }
+}
+
+pub type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// A JSON body whose rejection (malformed, wrong fields, too large) is a JSON 4xx.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(r) => Err(ApiError(rejection(r.status(), &r.body_text()))),
+        }
+    }
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zeren 责任纪实 API", version = "1"),
+    paths(
+        auth::token,
+        auth::me,
+        orgs::list,
+        orgs::create,
+        orgs::show,
+        orgs::update,
+        accounts::list,
+        accounts::create,
+        audit::list,
+        audit::verify,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

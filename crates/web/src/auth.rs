@@ -1,0 +1,389 @@
+//! Who is asking: sessions (cookie) and bearer tokens, login with lockout, CSRF, and the
+//! per-route guard that applies each route's [`Need`].
+
+use crate::error::AppError;
+use crate::{is_api, respond_error, AppState};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use zeren_domain::account::{self, LOCKOUT_MINUTES};
+use zeren_domain::clock;
+use zeren_domain::permissions::{Action, Permissions};
+use zeren_storage::{Account, Actor, SessionKind};
+
+pub const SESSION_COOKIE: &str = "zeren_session";
+pub const LOGIN_CSRF_COOKIE: &str = "zeren_login_csrf";
+pub const CSRF_FIELD: &str = "_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// What a route requires of the caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Anyone (login page, health check, static files, OpenAPI document).
+    Public,
+    /// Logged in, even with a password still to change (change-password page, logout).
+    Login,
+    /// Logged in with a usable password.
+    Member,
+    /// Allowed to do this somewhere; the handler checks the organization itself.
+    Action(Action),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    Cookie,
+    Bearer,
+}
+
+/// The logged-in caller.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub account: Account,
+    pub perms: Permissions,
+    pub via: Via,
+    pub token_hash: String,
+    pub csrf: String,
+    pub address: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            id: Some(self.account.id),
+            name: self.account.username.clone(),
+            address: self.address.clone(),
+        }
+    }
+}
+
+/// Set on every request by [`resolve_user`].
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub user: Option<CurrentUser>,
+    pub address: String,
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn cookie_value(req_headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    req_headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if state.config.secure_cookies {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+fn client_address(req: &Request) -> String {
+    req.extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+/// Finds the caller from the bearer token or the session cookie.
+pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let address = client_address(&req);
+    let api = is_api(req.uri().path());
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| (t.trim().to_string(), Via::Bearer));
+    let found =
+        bearer.or_else(|| cookie_value(req.headers(), SESSION_COOKIE).map(|t| (t, Via::Cookie)));
+    let user = match found {
+        Some((token, via)) => match load_user(&state, &token, via, &address).await {
+            Ok(u) => u,
+            Err(e) => return respond_error(api, e),
+        },
+        None => None,
+    };
+    req.extensions_mut()
+        .insert(RequestContext { user, address });
+    next.run(req).await
+}
+
+async fn load_user(
+    state: &AppState,
+    token: &str,
+    via: Via,
+    address: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    let hash = token_hash(token);
+    let Some(session) = state.store.session(&hash).await? else {
+        return Ok(None);
+    };
+    let expected = match via {
+        Via::Bearer => SessionKind::Api,
+        Via::Cookie => SessionKind::Web,
+    };
+    if session.kind != expected {
+        return Ok(None);
+    }
+    let account = state.store.account(session.account_id).await?;
+    if !account.active {
+        return Ok(None);
+    }
+    // Slide the idle timeout, at most once a minute per session.
+    if via == Via::Cookie {
+        let stale = clock::parse(&session.last_seen_at)
+            .map(|t| time::OffsetDateTime::now_utc() - t > time::Duration::seconds(60))
+            .unwrap_or(true);
+        if stale {
+            state.store.touch_session(&hash).await?;
+        }
+    }
+    let perms = Permissions::new(state.store.grants(account.id).await?);
+    Ok(Some(CurrentUser {
+        account,
+        perms,
+        via,
+        token_hash: hash,
+        csrf: session.csrf_token,
+        address: address.to_string(),
+    }))
+}
+
+/// Checks a username and password with the lockout rules, and audits the outcome.
+/// Used by the login page and by `POST /api/v1/auth/token` alike.
+pub async fn authenticate(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<Account, AppError> {
+    const WRONG: &str = "用户名或密码错误";
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::LoginFailed("请输入用户名和密码".into()));
+    }
+    let Some(account) = state.store.account_by_username(username).await? else {
+        // Spend the same time as a real check, so usernames cannot be probed by timing.
+        account::verify_password(password, account::dummy_hash());
+        let mut tx = state.store.begin_write().await?;
+        tx.record_unknown_login(username, address).await?;
+        tx.commit().await?;
+        return Err(AppError::LoginFailed(WRONG.into()));
+    };
+    if account.is_locked() {
+        let mut tx = state.store.begin_write().await?;
+        tx.record_login_failure(&account, address, "locked").await?;
+        tx.commit().await?;
+        return Err(AppError::Status(
+            StatusCode::from_u16(423).unwrap_or(StatusCode::FORBIDDEN),
+            locked_message(&account),
+        ));
+    }
+    if !account.active {
+        let mut tx = state.store.begin_write().await?;
+        tx.record_login_failure(&account, address, "inactive")
+            .await?;
+        tx.commit().await?;
+        return Err(AppError::LoginFailed("该账户已停用，请联系管理员".into()));
+    }
+    if !account::verify_password(password, &account.password_hash) {
+        let mut tx = state.store.begin_write().await?;
+        let locked = tx
+            .record_login_failure(&account, address, "bad_password")
+            .await?;
+        tx.commit().await?;
+        if locked {
+            return Err(AppError::Status(
+                StatusCode::from_u16(423).unwrap_or(StatusCode::FORBIDDEN),
+                format!(
+                    "连续{}次登录失败，账户已锁定{LOCKOUT_MINUTES}分钟",
+                    account::MAX_FAILED_LOGINS
+                ),
+            ));
+        }
+        let left = account::MAX_FAILED_LOGINS - account.failed_logins - 1;
+        return Err(AppError::LoginFailed(format!(
+            "{WRONG}（再失败{left}次将锁定账户{LOCKOUT_MINUTES}分钟）"
+        )));
+    }
+    Ok(account)
+}
+
+fn locked_message(account: &Account) -> String {
+    let minutes = account
+        .locked_until
+        .as_deref()
+        .and_then(clock::parse)
+        .map(|t| ((t - time::OffsetDateTime::now_utc()).whole_seconds() + 59) / 60)
+        .unwrap_or(LOCKOUT_MINUTES)
+        .max(1);
+    format!("账户已锁定，请{minutes}分钟后再试")
+}
+
+/// Starts a session (web) or issues a token (api) for an authenticated account; audited.
+pub async fn start_session(
+    state: &AppState,
+    account: &Account,
+    kind: SessionKind,
+    address: &str,
+) -> Result<String, AppError> {
+    let token = random_token();
+    let csrf = random_token();
+    let mut tx = state.store.begin_write().await?;
+    tx.create_session(&token_hash(&token), account.id, kind, &csrf, address)
+        .await?;
+    tx.record_login_success(
+        account,
+        address,
+        match kind {
+            SessionKind::Web => "web",
+            SessionKind::Api => "api",
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Applies a route's [`Need`]: login, forced password change, permission, CSRF.
+pub async fn guard(State(need): State<Need>, req: Request, next: Next) -> Response {
+    let api = is_api(req.uri().path());
+    if need == Need::Public {
+        return next.run(req).await;
+    }
+    let Some(user) = req
+        .extensions()
+        .get::<RequestContext>()
+        .and_then(|c| c.user.clone())
+    else {
+        if api {
+            return respond_error(true, AppError::Unauthorized);
+        }
+        let target = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/".into());
+        let next_q = serde_urlencoded::to_string([("next", target)]).unwrap_or_default();
+        return Redirect::to(&format!("/login?{next_q}")).into_response();
+    };
+    if user.account.must_change_password && need != Need::Login {
+        if api {
+            return respond_error(true, AppError::PasswordChangeRequired);
+        }
+        return Redirect::to("/me/password").into_response();
+    }
+    if let Need::Action(action) = need {
+        if !user.perms.can_somewhere(action) {
+            return respond_error(api, AppError::Forbidden);
+        }
+    }
+    let req = if user.via == Via::Cookie && !matches!(*req.method(), Method::GET | Method::HEAD) {
+        match check_csrf(req, &user.csrf).await {
+            Ok(req) => req,
+            Err(e) => return respond_error(api, e),
+        }
+    } else {
+        req
+    };
+    next.run(req).await
+}
+
+/// Cookie-authenticated changes must carry the session's CSRF token, in the `X-CSRF-Token`
+/// header, the `_csrf` query parameter (multipart uploads) or the `_csrf` form field.
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    if let Some(h) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if constant_eq(h, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    if let Some(q) = req.uri().query() {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(q).unwrap_or_default();
+        if let Some((_, v)) = pairs.iter().find(|(k, _)| k == CSRF_FIELD) {
+            return if constant_eq(v, expected) {
+                Ok(req)
+            } else {
+                Err(AppError::Csrf)
+            };
+        }
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, crate::FORM_LIMIT)
+        .await
+        .map_err(|_| crate::error::rejection(StatusCode::PAYLOAD_TOO_LARGE, ""))?;
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes).unwrap_or_default();
+    let ok = pairs
+        .iter()
+        .any(|(k, v)| k == CSRF_FIELD && constant_eq(v, expected));
+    if !ok {
+        return Err(AppError::Csrf);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn constant_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = axum::http::HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            "a=1; zeren_session=abc; b=2".parse().unwrap(),
+        );
+        assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&h, "zz"), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_hashes_stable() {
+        assert_ne!(random_token(), random_token());
+        assert_eq!(random_token().len(), 64);
+        assert_eq!(token_hash("x"), token_hash("x"));
+        assert!(constant_eq("abc", "abc"));
+        assert!(!constant_eq("abc", "abd"));
+        assert!(!constant_eq("abc", "ab"));
+    }
+}

@@ -1,0 +1,128 @@
+//! Zeren's web layer: server-rendered pages (askama), a JSON API under `/api/v1`, and the
+//! route table that gives every route its permission rule.
+
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod demo;
+pub mod error;
+pub mod pages;
+pub mod routes;
+
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use error::AppError;
+use std::net::SocketAddr;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use zeren_storage::Store;
+
+/// Largest accepted form or JSON body.
+pub const FORM_LIMIT: usize = 1024 * 1024;
+/// Largest accepted upload (report drafts).
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` (when served over HTTPS, e.g. behind a reverse proxy).
+    pub secure_cookies: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Config,
+}
+
+pub fn is_api(path: &str) -> bool {
+    path.starts_with("/api/")
+}
+
+/// Renders an error for the API (JSON) or for a browser (a Chinese page).
+pub fn respond_error(api: bool, err: AppError) -> Response {
+    let status = err.status();
+    if api {
+        (status, axum::Json(err.body())).into_response()
+    } else {
+        let page = pages::ErrorPage {
+            status: status.as_u16(),
+            title: match status.as_u16() {
+                401 => "请先登录",
+                403 => "没有权限",
+                404 => "页面不存在",
+                413 => "内容过大",
+                s if s >= 500 => "系统错误",
+                _ => "无法完成请求",
+            },
+            message: err.public_message(),
+        };
+        (status, pages::render(&page)).into_response()
+    }
+}
+
+/// The whole application, as tests and `zeren serve` start it.
+pub fn app(state: AppState) -> Router {
+    let router = routes::router(state.clone());
+    router
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_user,
+        ))
+        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            respond_error(false, AppError::Internal("panic".into()))
+        }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                 font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; \
+                 base-uri 'self'; object-src 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+async fn not_found(uri: axum::http::Uri) -> Response {
+    respond_error(is_api(uri.path()), AppError::NotFound("该页面"))
+}
+
+/// Serves the application until Ctrl-C.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = app(state.clone());
+    let purge = state.store.clone();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = purge.purge_expired_sessions().await {
+                tracing::warn!(error = %e, "session purge failed");
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+        }
+    });
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

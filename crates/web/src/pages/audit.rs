@@ -1,0 +1,98 @@
+//! The audit trail page: newest entries first, and the result of verifying the whole chain.
+
+use super::{render, Layout, PageResult};
+use crate::auth::CurrentUser;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Query, State};
+use serde::Deserialize;
+use zeren_domain::audit::AuditEntry;
+use zeren_domain::clock;
+use zeren_storage::ChainReport;
+
+const PAGE_SIZE: i64 = 50;
+
+pub struct EntryRow {
+    pub entry: AuditEntry,
+    pub at: String,
+    pub action_label: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+pub struct AuditPage {
+    pub layout: Layout,
+    pub report: ChainReport,
+    pub rows: Vec<EntryRow>,
+    pub page: i64,
+    pub pages: i64,
+    pub filter: String,
+    pub total: i64,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    pub page: Option<String>,
+    pub filter: Option<String>,
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "login.success" => "登录成功",
+        "login.failure" => "登录失败",
+        "logout" => "退出登录",
+        "org.create" => "新建组织",
+        "org.update" => "修改组织",
+        "org.move" => "移动组织",
+        "org.deactivate" => "停用组织",
+        "account.create" => "新建账户",
+        "account.update" => "修改账户",
+        "account.deactivate" => "停用账户",
+        "account.reset_password" => "重置密码",
+        "account.change_password" => "修改密码",
+        "grant.create" => "授予角色",
+        "grant.revoke" => "撤销角色",
+        _ => "其他操作",
+    }
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<AuditQuery>,
+) -> PageResult {
+    let filter = match q.filter.as_deref() {
+        Some(f @ ("login." | "org." | "account." | "grant.")) => f.to_string(),
+        _ => String::new(),
+    };
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let report = state.store.verify_audit_chain().await?;
+    let total = state.store.audit_count().await?;
+    let entries = state
+        .store
+        .audit_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, Some(&filter))
+        .await?;
+    let rows = entries
+        .into_iter()
+        .map(|e| EntryRow {
+            at: clock::display_cst(&e.at),
+            action_label: action_label(&e.event.action),
+            entry: e,
+        })
+        .collect();
+    let page = AuditPage {
+        layout: Layout::new(&user, "audit", "审计日志"),
+        report,
+        rows,
+        page,
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        filter,
+        total,
+    };
+    Ok(render(&page))
+}

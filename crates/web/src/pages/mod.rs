@@ -1,0 +1,188 @@
+//! Server-rendered pages. Each page is an askama template whose struct carries a [`Layout`].
+
+pub mod accounts;
+pub mod audit;
+pub mod home;
+pub mod login;
+pub mod me;
+pub mod orgs;
+
+use crate::auth::{CurrentUser, RequestContext};
+use crate::error::{rejection, AppError};
+use crate::{is_api, respond_error, AppState};
+use askama::Template;
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use zeren_domain::permissions::Action;
+
+/// Renders a template; a template error is logged and shown as the opaque error page.
+pub fn render<T: Template>(t: &T) -> Response {
+    match t.render() {
+        Ok(body) => Html(body).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<h1>系统内部错误</h1>".to_string()),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// An error on a page: rendered as the Chinese error page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        respond_error(false, self.0)
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// The logged-in user; the route guard has already turned anonymous requests away.
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .and_then(|c| c.user.clone())
+            .ok_or_else(|| respond_error(is_api(parts.uri.path()), AppError::Unauthorized))
+    }
+}
+
+/// A urlencoded form whose rejection is a Chinese 4xx page, never a 500.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(v)) => Ok(PageForm(v)),
+            Err(r) => Err(PageError(rejection(r.status(), &r.body_text()))),
+        }
+    }
+}
+
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub href: &'static str,
+}
+
+/// What every page shows around its content.
+pub struct Layout {
+    pub title: String,
+    pub active: &'static str,
+    pub user_name: String,
+    pub user_title: String,
+    pub roles: String,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn new(user: &CurrentUser, active: &'static str, title: impl Into<String>) -> Self {
+        let p = &user.perms;
+        let mut nav = vec![NavItem {
+            key: "home",
+            label: "工作台",
+            href: "/",
+        }];
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "orgs",
+                label: "组织架构",
+                href: "/orgs",
+            });
+        }
+        if p.can_somewhere(Action::ViewAccounts) {
+            nav.push(NavItem {
+                key: "accounts",
+                label: "账户与角色",
+                href: "/accounts",
+            });
+        }
+        if p.can_somewhere(Action::ViewAudit) {
+            nav.push(NavItem {
+                key: "audit",
+                label: "审计日志",
+                href: "/audit",
+            });
+        }
+        nav.push(NavItem {
+            key: "me",
+            label: "我的权限",
+            href: "/me",
+        });
+        let mut roles: Vec<&str> = user.perms.grants().iter().map(|g| g.role.label()).collect();
+        roles.dedup();
+        Self {
+            title: title.into(),
+            active,
+            user_name: user.account.display_name.clone(),
+            user_title: user.account.title.clone(),
+            roles: roles.join("、"),
+            csrf: user.csrf.clone(),
+            nav,
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: Option<String>) -> Self {
+        self.notice = notice;
+        self
+    }
+}
+
+/// Known notices shown after a redirect (`?notice=created`): never echo free text.
+pub fn notice_text(key: Option<&str>) -> Option<String> {
+    let text = match key? {
+        "created" => "已创建",
+        "saved" => "已保存",
+        "granted" => "已授予角色",
+        "revoked" => "已撤销角色",
+        "password_changed" => "密码已修改",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    pub notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// `GET /healthz`: 200 when the database answers.
+pub async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}

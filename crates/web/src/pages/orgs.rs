@@ -1,0 +1,421 @@
+//! The organization tree: browse, create, rename, move, deactivate.
+
+use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use zeren_domain::org::{OrgCode, OrgKind, OrgName};
+use zeren_domain::permissions::Action;
+use zeren_domain::Invalid;
+use zeren_storage::{Account, NewOrg, Org, OrgChange};
+
+pub struct TreeRow {
+    pub org: Org,
+    pub indent: usize,
+    pub children: usize,
+}
+
+#[derive(Template)]
+#[template(path = "orgs.html")]
+pub struct OrgsPage {
+    pub layout: Layout,
+    pub rows: Vec<TreeRow>,
+    pub can_manage: bool,
+}
+
+pub async fn index(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let orgs = state
+        .store
+        .orgs_in(&user.perms.scope(Action::ViewOrgs))
+        .await?;
+    let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
+    let rows = orgs
+        .iter()
+        .map(|o| TreeRow {
+            org: o.clone(),
+            indent: o.depth().saturating_sub(min_depth),
+            children: orgs.iter().filter(|c| c.parent_id == Some(o.id)).count(),
+        })
+        .collect();
+    let page = OrgsPage {
+        layout: Layout::new(&user, "orgs", "组织架构")
+            .with_notice(notice_text(q.notice.as_deref())),
+        rows,
+        can_manage: user.perms.can_somewhere(Action::ManageOrgs),
+    };
+    Ok(render(&page))
+}
+
+/// An organization the user may see, or 404 (its existence is not revealed).
+async fn visible_org(state: &AppState, user: &CurrentUser, id: &str) -> Result<Org, AppError> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound("该组织"))?;
+    let org = state.store.org(id).await?;
+    if !user.perms.can(Action::ViewOrgs, &org.path) {
+        return Err(AppError::NotFound("该组织"));
+    }
+    Ok(org)
+}
+
+pub struct KindOption {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+fn kind_options() -> Vec<KindOption> {
+    OrgKind::ALL
+        .into_iter()
+        .map(|k| KindOption {
+            code: k.code(),
+            label: k.label(),
+        })
+        .collect()
+}
+
+pub struct ParentOption {
+    pub id: i64,
+    pub label: String,
+}
+
+/// Organizations the user may put things under, indented, excluding `exclude`'s subtree.
+async fn parent_options(
+    state: &AppState,
+    user: &CurrentUser,
+    exclude: Option<&Org>,
+) -> Result<Vec<ParentOption>, AppError> {
+    let orgs = state
+        .store
+        .orgs_in(&user.perms.scope(Action::ManageOrgs))
+        .await?;
+    let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
+    Ok(orgs
+        .into_iter()
+        .filter(|o| o.active && !exclude.is_some_and(|e| e.path.covers(&o.path)))
+        .map(|o| ParentOption {
+            id: o.id,
+            label: format!(
+                "{}{}",
+                "　".repeat(o.depth().saturating_sub(min_depth)),
+                o.name
+            ),
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "org_show.html")]
+pub struct OrgShowPage {
+    pub layout: Layout,
+    pub org: Org,
+    pub ancestors: Vec<Org>,
+    pub children: Vec<Org>,
+    pub people: Vec<Account>,
+    pub can_manage: bool,
+    pub form: OrgForm,
+    pub error: Option<Invalid>,
+    pub kinds: Vec<KindOption>,
+    pub parents: Vec<ParentOption>,
+}
+
+impl OrgShowPage {
+    pub fn err(&self, field: &str) -> String {
+        match &self.error {
+            Some(e) if e.field == field => e.message.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+async fn show_page(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Org,
+    form: Option<OrgForm>,
+    error: Option<Invalid>,
+    notice: Option<String>,
+) -> PageResult {
+    let can_manage = user.perms.can(Action::ManageOrgs, &org.path);
+    let ancestors = state
+        .store
+        .org_ancestors(&org)
+        .await?
+        .into_iter()
+        .filter(|a| user.perms.can(Action::ViewOrgs, &a.path))
+        .collect();
+    let children = state.store.org_children(org.id).await?;
+    let people = state
+        .store
+        .accounts_in(&zeren_domain::permissions::Scope {
+            roots: vec![org.path.clone()],
+        })
+        .await?
+        .into_iter()
+        .filter(|a| a.org_id == org.id)
+        .collect();
+    let parents = if can_manage {
+        parent_options(state, user, Some(&org)).await?
+    } else {
+        Vec::new()
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = OrgShowPage {
+        layout: Layout::new(user, "orgs", org.name.clone()).with_notice(notice),
+        form: form.unwrap_or_else(|| OrgForm::from_org(&org)),
+        org,
+        ancestors,
+        children,
+        people,
+        can_manage,
+        error,
+        kinds: kind_options(),
+        parents,
+    };
+    let mut resp = render(&page);
+    *resp.status_mut() = status;
+    Ok(resp)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> PageResult {
+    let org = visible_org(&state, &user, &id).await?;
+    show_page(
+        &state,
+        &user,
+        org,
+        None,
+        None,
+        notice_text(q.notice.as_deref()),
+    )
+    .await
+}
+
+/// The fields of the create and edit forms, as typed (kept to re-show after an error).
+#[derive(Deserialize, Default, Clone)]
+pub struct OrgForm {
+    #[serde(default)]
+    pub parent_id: String,
+    #[serde(default)]
+    pub code: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub sort_order: String,
+    #[serde(default)]
+    pub active: String,
+}
+
+impl OrgForm {
+    fn from_org(o: &Org) -> Self {
+        Self {
+            parent_id: o.parent_id.map(|p| p.to_string()).unwrap_or_default(),
+            code: o.code.clone(),
+            name: o.name.clone(),
+            kind: o.kind.code().to_string(),
+            sort_order: o.sort_order.to_string(),
+            active: if o.active { "1" } else { "0" }.to_string(),
+        }
+    }
+
+    fn sort_order(&self) -> Result<i64, Invalid> {
+        let s = self.sort_order.trim();
+        if s.is_empty() {
+            return Ok(0);
+        }
+        s.parse::<i64>()
+            .ok()
+            .filter(|n| (0..=9999).contains(n))
+            .ok_or_else(|| Invalid::new("sort_order", "排序号应为0至9999的整数"))
+    }
+
+    fn parent_id(&self) -> Result<i64, Invalid> {
+        self.parent_id
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Invalid::new("parent_id", "请选择上级组织"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "org_new.html")]
+pub struct OrgNewPage {
+    pub layout: Layout,
+    pub form: OrgForm,
+    pub error: Option<Invalid>,
+    pub kinds: Vec<KindOption>,
+    pub parents: Vec<ParentOption>,
+}
+
+impl OrgNewPage {
+    pub fn err(&self, field: &str) -> String {
+        match &self.error {
+            Some(e) if e.field == field => e.message.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NewQuery {
+    pub parent: Option<String>,
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> PageResult {
+    let form = OrgForm {
+        parent_id: q.parent.unwrap_or_default(),
+        kind: OrgKind::Branch.code().to_string(),
+        ..Default::default()
+    };
+    let page = OrgNewPage {
+        layout: Layout::new(&user, "orgs", "新建组织"),
+        form,
+        error: None,
+        kinds: kind_options(),
+        parents: parent_options(&state, &user, None).await?,
+    };
+    Ok(render(&page))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    PageForm(f): PageForm<OrgForm>,
+) -> PageResult {
+    let result = async {
+        let parent_id = f.parent_id()?;
+        let new = NewOrg {
+            parent_id: Some(parent_id),
+            code: OrgCode::parse(&f.code)?,
+            name: OrgName::parse(&f.name)?,
+            kind: OrgKind::parse(&f.kind)?,
+            sort_order: f.sort_order()?,
+        };
+        Ok::<_, AppError>(new)
+    }
+    .await;
+    let outcome = match result {
+        Ok(new) => create_org(&state, &user, new).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(org) => Ok(Redirect::to(&format!("/orgs/{}?notice=created", org.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            let page = OrgNewPage {
+                layout: Layout::new(&user, "orgs", "新建组织"),
+                form: f,
+                error: Some(inv),
+                kinds: kind_options(),
+                parents: parent_options(&state, &user, None).await?,
+            };
+            let mut resp = render(&page);
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates an organization below a parent the user may manage. Shared with the API.
+pub async fn create_org(
+    state: &AppState,
+    user: &CurrentUser,
+    new: NewOrg,
+) -> Result<Org, AppError> {
+    let parent_id = new
+        .parent_id
+        .ok_or_else(|| Invalid::new("parent_id", "请选择上级组织"))?;
+    let parent = state
+        .store
+        .org(parent_id)
+        .await
+        .map_err(|_| Invalid::new("parent_id", "上级组织不存在"))?;
+    if !user.perms.can(Action::ManageOrgs, &parent.path) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = state.store.begin_write().await?;
+    let org = tx.create_org(new, &user.actor()).await?;
+    tx.commit().await?;
+    Ok(org)
+}
+
+/// Applies a change to an organization the user may manage (and, when moving, may manage
+/// the new parent too). Shared with the API.
+pub async fn change_org(
+    state: &AppState,
+    user: &CurrentUser,
+    org: &Org,
+    change: OrgChange,
+) -> Result<Org, AppError> {
+    if !user.perms.can(Action::ManageOrgs, &org.path) {
+        return Err(AppError::Forbidden);
+    }
+    if let Some(pid) = change.parent_id {
+        let parent = state
+            .store
+            .org(pid)
+            .await
+            .map_err(|_| Invalid::new("parent_id", "上级组织不存在"))?;
+        if !user.perms.can(Action::ManageOrgs, &parent.path) {
+            return Err(AppError::Forbidden);
+        }
+    }
+    let mut tx = state.store.begin_write().await?;
+    let org = tx.update_org(org.id, change, &user.actor()).await?;
+    tx.commit().await?;
+    Ok(org)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    PageForm(f): PageForm<OrgForm>,
+) -> PageResult {
+    let org = visible_org(&state, &user, &id).await?;
+    let parsed = (|| {
+        let parent_id = if org.parent_id.is_some() {
+            Some(f.parent_id()?)
+        } else {
+            None
+        };
+        Ok::<_, Invalid>(OrgChange {
+            name: Some(OrgName::parse(&f.name)?),
+            kind: Some(OrgKind::parse(&f.kind)?),
+            sort_order: Some(f.sort_order()?),
+            active: Some(f.active != "0"),
+            parent_id,
+        })
+    })();
+    let outcome = match parsed {
+        Ok(change) => change_org(&state, &user, &org, change).await,
+        Err(inv) => Err(AppError::Invalid(inv)),
+    };
+    match outcome {
+        Ok(org) => Ok(Redirect::to(&format!("/orgs/{}?notice=saved", org.id)).into_response()),
+        Err(AppError::Invalid(inv)) => {
+            show_page(&state, &user, org, Some(f), Some(inv), None).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

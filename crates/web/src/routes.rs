@@ -1,0 +1,177 @@
+//! The route table. Every route names what it needs ([`Need`]); the router is built from this
+//! table only, so a route cannot exist without a permission rule, and the permission-matrix
+//! test walks the same table.
+
+use crate::auth::{guard, Need};
+use crate::{api, assets, pages, AppState};
+use axum::http::Method;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, patch, post, MethodRouter};
+use axum::Router;
+use zeren_domain::permissions::Action::*;
+
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub need: Need,
+    handler: MethodRouter<AppState>,
+}
+
+fn spec(
+    method: Method,
+    path: &'static str,
+    need: Need,
+    handler: MethodRouter<AppState>,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        need,
+        handler,
+    }
+}
+
+pub fn table() -> Vec<RouteSpec> {
+    use Need::*;
+    const GET: Method = Method::GET;
+    const POST: Method = Method::POST;
+    const PATCH: Method = Method::PATCH;
+    vec![
+        spec(GET, "/healthz", Public, get(pages::healthz)),
+        spec(GET, "/static/{name}", Public, get(assets::serve)),
+        spec(GET, "/login", Public, get(pages::login::form)),
+        spec(POST, "/login", Public, post(pages::login::submit)),
+        spec(POST, "/logout", Login, post(pages::login::logout)),
+        spec(GET, "/", Member, get(pages::home::index)),
+        spec(GET, "/me", Member, get(pages::me::index)),
+        spec(GET, "/me/password", Login, get(pages::me::password_form)),
+        spec(
+            POST,
+            "/me/password",
+            Login,
+            post(pages::me::password_submit),
+        ),
+        spec(GET, "/orgs", Action(ViewOrgs), get(pages::orgs::index)),
+        spec(
+            GET,
+            "/orgs/new",
+            Action(ManageOrgs),
+            get(pages::orgs::new_form),
+        ),
+        spec(POST, "/orgs", Action(ManageOrgs), post(pages::orgs::create)),
+        spec(GET, "/orgs/{id}", Action(ViewOrgs), get(pages::orgs::show)),
+        spec(
+            POST,
+            "/orgs/{id}",
+            Action(ManageOrgs),
+            post(pages::orgs::update),
+        ),
+        spec(
+            GET,
+            "/accounts",
+            Action(ViewAccounts),
+            get(pages::accounts::index),
+        ),
+        spec(
+            GET,
+            "/accounts/new",
+            Action(ManageAccounts),
+            get(pages::accounts::new_form),
+        ),
+        spec(
+            POST,
+            "/accounts",
+            Action(ManageAccounts),
+            post(pages::accounts::create),
+        ),
+        spec(
+            GET,
+            "/accounts/{id}",
+            Action(ViewAccounts),
+            get(pages::accounts::show),
+        ),
+        spec(
+            POST,
+            "/accounts/{id}",
+            Action(ManageAccounts),
+            post(pages::accounts::update),
+        ),
+        spec(
+            POST,
+            "/accounts/{id}/password",
+            Action(ManageAccounts),
+            post(pages::accounts::reset_password),
+        ),
+        spec(
+            POST,
+            "/accounts/{id}/grants",
+            Action(ManageAccounts),
+            post(pages::accounts::grant),
+        ),
+        spec(
+            POST,
+            "/accounts/{id}/grants/{grant_id}/revoke",
+            Action(ManageAccounts),
+            post(pages::accounts::revoke),
+        ),
+        spec(GET, "/audit", Action(ViewAudit), get(pages::audit::index)),
+        // JSON API
+        spec(GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
+        spec(POST, "/api/v1/auth/token", Public, post(api::auth::token)),
+        spec(GET, "/api/v1/me", Member, get(api::auth::me)),
+        spec(GET, "/api/v1/orgs", Action(ViewOrgs), get(api::orgs::list)),
+        spec(
+            POST,
+            "/api/v1/orgs",
+            Action(ManageOrgs),
+            post(api::orgs::create),
+        ),
+        spec(
+            GET,
+            "/api/v1/orgs/{code}",
+            Action(ViewOrgs),
+            get(api::orgs::show),
+        ),
+        spec(
+            PATCH,
+            "/api/v1/orgs/{code}",
+            Action(ManageOrgs),
+            patch(api::orgs::update),
+        ),
+        spec(
+            GET,
+            "/api/v1/accounts",
+            Action(ViewAccounts),
+            get(api::accounts::list),
+        ),
+        spec(
+            POST,
+            "/api/v1/accounts",
+            Action(ManageAccounts),
+            post(api::accounts::create),
+        ),
+        spec(
+            GET,
+            "/api/v1/audit",
+            Action(ViewAudit),
+            get(api::audit::list),
+        ),
+        spec(
+            GET,
+            "/api/v1/audit/verify",
+            Action(ViewAudit),
+            get(api::audit::verify),
+        ),
+    ]
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for s in table() {
+        router = router.route(
+            s.path,
+            s.handler.route_layer(from_fn_with_state(s.need, guard)),
+        );
+    }
+    router.with_state(state)
+}

@@ -1,0 +1,336 @@
+//! `zeren`: the one binary. Serves the web application and runs the operator's tasks.
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use zeren_domain::account::{hash_password, parse_display_name, PasswordPolicy, Username};
+use zeren_domain::role::Role;
+use zeren_storage::{redact, sqlite_url_for_dir, Actor, NewAccount, Store};
+use zeren_web::demo::{self, DemoOptions};
+use zeren_web::{AppState, Config};
+
+#[derive(Parser)]
+#[command(
+    name = "zeren",
+    version,
+    about = "责任纪实：全面从严治党主体责任纪实系统"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Data folder; the SQLite database is DATA/zeren.db.
+    #[arg(long, default_value = "./zeren-data", global = true)]
+    data: PathBuf,
+    /// Database URL (postgres://… or sqlite://…); overrides --data.
+    #[arg(long, env = "ZEREN_DATABASE_URL", global = true)]
+    database: Option<String>,
+}
+
+impl DbArgs {
+    fn url(&self) -> Result<String> {
+        match &self.database {
+            Some(u) => Ok(u.clone()),
+            None => sqlite_url_for_dir(&self.data)
+                .with_context(|| format!("cannot create data folder {}", self.data.display())),
+        }
+    }
+
+    async fn open(&self) -> Result<Store> {
+        let url = self.url()?;
+        Store::open(&url)
+            .await
+            .with_context(|| format!("cannot open database {}", redact(&url)))
+    }
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Mark cookies Secure (serve behind HTTPS).
+    #[arg(long)]
+    secure_cookies: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve(ServeArgs),
+    /// Load the demo township (if the database is empty) and serve it.
+    Demo {
+        #[command(flatten)]
+        serve: ServeArgs,
+        /// Load the demo and exit without serving.
+        #[arg(long)]
+        load_only: bool,
+        /// Password of the demo administrator `admin` (generated if omitted).
+        #[arg(long)]
+        admin_password: Option<String>,
+        /// Password shared by the other demo accounts (generated if omitted).
+        #[arg(long)]
+        user_password: Option<String>,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate(DbArgs),
+    /// Manage accounts from the server's command line.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
+    Backup {
+        /// Target file; must not exist.
+        #[arg(long)]
+        to: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account with a final password and one role on an organization.
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        password: String,
+        /// admin, secretary, leader, inspector, clerk, branch_secretary, viewer (or 中文名)
+        #[arg(long)]
+        role: String,
+        /// Organization code the role is granted on (and the account belongs to).
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        display_name: Option<String>,
+        #[arg(long, default_value = "")]
+        title: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Set a new password (and unlock the account).
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        /// New password; generated and printed if omitted. The user must change it at login.
+        #[arg(long)]
+        password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify the hash chain; exits non-zero at the first broken link.
+    Verify(DbArgs),
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(args) => {
+            let store = args.db.open().await?;
+            serve(store, &args).await
+        }
+        Command::Demo {
+            serve: args,
+            load_only,
+            admin_password,
+            user_password,
+        } => {
+            let store = args.db.open().await?;
+            let summary = demo::load(
+                &store,
+                DemoOptions {
+                    admin_password,
+                    user_password,
+                },
+            )
+            .await
+            .context("cannot load the demo")?;
+            if summary.loaded {
+                println!(
+                    "演示数据已载入：{} 个组织（{} 个党支部），{} 个账户。",
+                    summary.orgs,
+                    summary.branches,
+                    summary.accounts.len()
+                );
+                println!(
+                    "{:<12} {:<8} {:<10} {:<16} 所属组织",
+                    "用户名", "姓名", "角色", "密码"
+                );
+                for a in &summary.accounts {
+                    println!(
+                        "{:<15} {:<6} {:<8} {:<18} {}",
+                        a.username,
+                        a.display_name,
+                        a.role.label(),
+                        a.password,
+                        a.org_name
+                    );
+                }
+            } else {
+                println!("数据库中已有数据，未重复载入演示数据（账户密码保持不变）。");
+            }
+            if load_only {
+                return Ok(());
+            }
+            serve(store, &args).await
+        }
+        Command::Migrate(db) => {
+            let store = db.open().await?;
+            for (v, d) in store.applied_migrations().await? {
+                println!("applied {v:04} {d}");
+            }
+            Ok(())
+        }
+        Command::User { command } => user(command).await,
+        Command::Audit {
+            command: AuditCommand::Verify(db),
+        } => {
+            let store = db.open().await?;
+            let report = store.verify_audit_chain().await?;
+            match report.broken {
+                None => {
+                    println!("审计链完好：{} 条记录。", report.entries);
+                    Ok(())
+                }
+                Some(b) => {
+                    eprintln!("{b}（此前 {} 条完好）", report.entries);
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Backup { to, db } => {
+            let store = db.open().await?;
+            store
+                .backup_to(&to)
+                .await
+                .with_context(|| format!("backup to {} failed", to.display()))?;
+            println!("已备份到 {}", to.display());
+            Ok(())
+        }
+    }
+}
+
+async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    println!("责任纪实已启动：http://{addr}");
+    tracing::info!(%addr, backend = ?store.backend(), "serving");
+    let state = AppState {
+        store,
+        config: Config {
+            secure_cookies: args.secure_cookies,
+        },
+    };
+    zeren_web::serve(state, listener).await?;
+    Ok(())
+}
+
+async fn user(command: UserCommand) -> Result<()> {
+    match command {
+        UserCommand::Create {
+            username,
+            password,
+            role,
+            org,
+            display_name,
+            title,
+            db,
+        } => {
+            let username = Username::parse(&username).map_err(|e| anyhow::anyhow!(e.message))?;
+            let role = Role::parse(&role).map_err(|e| anyhow::anyhow!(e.message))?;
+            PasswordPolicy::check(&password, username.as_str())?;
+            let display_name =
+                parse_display_name(display_name.as_deref().unwrap_or(username.as_str()))
+                    .map_err(|e| anyhow::anyhow!(e.message))?;
+            let store = db.open().await?;
+            let org = store
+                .org_by_code(&org)
+                .await
+                .with_context(|| format!("组织编码 {org} 不存在"))?;
+            let actor = Actor::cli();
+            let mut tx = store.begin_write().await?;
+            let account = tx
+                .create_account(
+                    NewAccount {
+                        username,
+                        display_name,
+                        password_hash: hash_password(&password),
+                        org_id: org.id,
+                        title,
+                        portfolio: String::new(),
+                        // Set on the server's command line: the password is final.
+                        must_change_password: false,
+                    },
+                    &actor,
+                )
+                .await
+                .context("cannot create the account")?;
+            tx.grant_role(account.id, role, org.id, &actor).await?;
+            tx.commit().await?;
+            println!(
+                "已创建账户 {}（{}，{}）",
+                account.username,
+                role.label(),
+                org.name
+            );
+            Ok(())
+        }
+        UserCommand::ResetPassword {
+            username,
+            password,
+            db,
+        } => {
+            let store = db.open().await?;
+            let Some(account) = store.account_by_username(&username).await? else {
+                bail!("用户名 {username} 不存在");
+            };
+            let (password, generated) = match password {
+                Some(p) => {
+                    PasswordPolicy::check(&p, &account.username)?;
+                    (p, false)
+                }
+                None => (PasswordPolicy::generate(), true),
+            };
+            let mut tx = store.begin_write().await?;
+            tx.set_password(
+                account.id,
+                &hash_password(&password),
+                generated,
+                &Actor::cli(),
+            )
+            .await?;
+            tx.commit().await?;
+            if generated {
+                println!("新密码：{password}（首次登录须修改）");
+            } else {
+                println!("密码已重置。");
+            }
+            Ok(())
+        }
+    }
+}
