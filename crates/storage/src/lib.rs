@@ -13,6 +13,8 @@ pub use accounts::{Account, GrantRow, NewAccount};
 pub use audit::ChainReport;
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
 pub use sessions::{Session, SessionKind};
+/// Re-exported so tests and tools can run raw SQL on the same driver.
+pub use sqlx;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Transaction};

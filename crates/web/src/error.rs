@@ -29,7 +29,7 @@ pub enum AppError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
-    #[error("{0}")]
+    #[error("{1}")]
     Status(StatusCode, String),
     #[error("internal error: {0}")]
     Internal(String),

@@ -66,6 +66,7 @@ pub fn app(state: AppState) -> Router {
     let router = routes::router(state.clone());
     router
         .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_user,
@@ -103,6 +104,16 @@ pub fn app(state: AppState) -> Router {
 
 async fn not_found(uri: axum::http::Uri) -> Response {
     respond_error(is_api(uri.path()), AppError::NotFound("该页面"))
+}
+
+async fn method_not_allowed(uri: axum::http::Uri) -> Response {
+    respond_error(
+        is_api(uri.path()),
+        AppError::Status(
+            axum::http::StatusCode::METHOD_NOT_ALLOWED,
+            "不支持该请求方法".into(),
+        ),
+    )
 }
 
 /// Serves the application until Ctrl-C.

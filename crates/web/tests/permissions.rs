@@ -1,0 +1,250 @@
+//! The permission matrix: every route × every role, against an expected table written here
+//! independently of the code. A route added to the route table without a row here fails.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::demo_app;
+use std::collections::HashMap;
+use zeren_domain::role::Role;
+use zeren_web::routes::table;
+
+/// Who may reach each route. `PUBLIC` also lets anonymous callers in; `ANY` is every logged-in
+/// role.
+enum Who {
+    Public,
+    Any,
+    Only(&'static [Role]),
+}
+
+fn expected() -> HashMap<(&'static str, &'static str), Who> {
+    use Role::*;
+    use Who::*;
+    const VIEW_ACCOUNTS: &[Role] = &[Admin, Secretary, Clerk];
+    const ADMIN: &[Role] = &[Admin];
+    const AUDIT: &[Role] = &[Admin, Inspector];
+    HashMap::from([
+        (("GET", "/healthz"), Public),
+        (("GET", "/static/{name}"), Public),
+        (("GET", "/login"), Public),
+        (("POST", "/login"), Public),
+        (("POST", "/logout"), Any),
+        (("GET", "/"), Any),
+        (("GET", "/me"), Any),
+        (("GET", "/me/password"), Any),
+        (("POST", "/me/password"), Any),
+        (("GET", "/orgs"), Any),
+        (("GET", "/orgs/new"), Only(ADMIN)),
+        (("POST", "/orgs"), Only(ADMIN)),
+        (("GET", "/orgs/{id}"), Any),
+        (("POST", "/orgs/{id}"), Only(ADMIN)),
+        (("GET", "/accounts"), Only(VIEW_ACCOUNTS)),
+        (("GET", "/accounts/new"), Only(ADMIN)),
+        (("POST", "/accounts"), Only(ADMIN)),
+        (("GET", "/accounts/{id}"), Only(VIEW_ACCOUNTS)),
+        (("POST", "/accounts/{id}"), Only(ADMIN)),
+        (("POST", "/accounts/{id}/password"), Only(ADMIN)),
+        (("POST", "/accounts/{id}/grants"), Only(ADMIN)),
+        (
+            ("POST", "/accounts/{id}/grants/{grant_id}/revoke"),
+            Only(ADMIN),
+        ),
+        (("GET", "/audit"), Only(AUDIT)),
+        (("GET", "/api/v1/openapi.json"), Public),
+        (("POST", "/api/v1/auth/token"), Public),
+        (("GET", "/api/v1/me"), Any),
+        (("GET", "/api/v1/orgs"), Any),
+        (("POST", "/api/v1/orgs"), Only(ADMIN)),
+        (("GET", "/api/v1/orgs/{code}"), Any),
+        (("PATCH", "/api/v1/orgs/{code}"), Only(ADMIN)),
+        (("GET", "/api/v1/accounts"), Only(VIEW_ACCOUNTS)),
+        (("POST", "/api/v1/accounts"), Only(ADMIN)),
+        (("GET", "/api/v1/audit"), Only(AUDIT)),
+        (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
+    ])
+}
+
+fn demo_user(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Secretary => "shuji",
+        Role::Leader => "fushuji",
+        Role::Inspector => "jiwei",
+        Role::Clerk => "dangwu",
+        Role::BranchSecretary => "zb-v01",
+        Role::Viewer => "quwei",
+    }
+}
+
+/// Path parameters are filled with ids that do not exist, so an allowed request is answered
+/// by the handler (404, 400 …) without changing anything, and a denied one by the guard (403).
+fn concrete(path: &str) -> String {
+    let mut out = String::new();
+    let mut in_param = false;
+    for c in path.chars() {
+        match c {
+            '{' => in_param = true,
+            '}' => {
+                in_param = false;
+                out.push_str("999999");
+            }
+            _ if in_param => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn every_route_has_an_expected_rule() {
+    let expected = expected();
+    let routes = table();
+    for r in &routes {
+        assert!(
+            expected.contains_key(&(r.method.as_str(), r.path)),
+            "route {} {} has no row in the permission matrix test",
+            r.method,
+            r.path
+        );
+    }
+    assert_eq!(
+        routes.len(),
+        expected.len(),
+        "the matrix lists a route that no longer exists"
+    );
+}
+
+#[tokio::test]
+async fn every_route_allows_and_denies_as_expected_for_every_role() {
+    let app = demo_app().await;
+    let expected = expected();
+    let mut tokens = HashMap::new();
+    for role in Role::ALL {
+        tokens.insert(role, app.token(demo_user(role)).await);
+    }
+    let before = app.state.store.org_count().await.unwrap();
+    for r in table() {
+        let who = &expected[&(r.method.as_str(), r.path)];
+        let uri = concrete(r.path);
+        // Logout would end the token's session; it is exercised in its own tests.
+        if r.path == "/logout" {
+            continue;
+        }
+        for role in Role::ALL {
+            let allowed = match who {
+                Who::Public | Who::Any => true,
+                Who::Only(roles) => roles.contains(&role),
+            };
+            let reply = app
+                .request(r.method.clone(), &uri, Some(&tokens[&role]), None)
+                .await;
+            if allowed {
+                assert!(
+                    reply.status != StatusCode::FORBIDDEN
+                        && reply.status != StatusCode::UNAUTHORIZED,
+                    "{role:?} should reach {} {}, got {}: {}",
+                    r.method,
+                    r.path,
+                    reply.status,
+                    reply.body
+                );
+            } else {
+                assert_eq!(
+                    reply.status,
+                    StatusCode::FORBIDDEN,
+                    "{role:?} must be refused {} {}",
+                    r.method,
+                    r.path
+                );
+            }
+            assert!(
+                !reply.status.is_server_error(),
+                "{} {} → {}",
+                r.method,
+                r.path,
+                reply.status
+            );
+        }
+        // Anonymous callers reach public routes only.
+        let anon = app.request(r.method.clone(), &uri, None, None).await;
+        match who {
+            Who::Public => assert!(
+                anon.status != StatusCode::UNAUTHORIZED && anon.status != StatusCode::FORBIDDEN,
+                "anonymous should reach {} {}",
+                r.method,
+                r.path
+            ),
+            _ if r.path.starts_with("/api/") => {
+                assert_eq!(
+                    anon.status,
+                    StatusCode::UNAUTHORIZED,
+                    "{} {}",
+                    r.method,
+                    r.path
+                )
+            }
+            _ => {
+                assert_eq!(
+                    anon.status,
+                    StatusCode::SEE_OTHER,
+                    "{} {}",
+                    r.method,
+                    r.path
+                );
+                assert!(anon.location().starts_with("/login?next="));
+            }
+        }
+    }
+    assert_eq!(app.state.store.org_count().await.unwrap(), before);
+}
+
+#[tokio::test]
+async fn scope_limits_what_a_branch_secretary_sees() {
+    let app = demo_app().await;
+    let token = app.token("zb-v01").await;
+    let orgs = app
+        .request(Method::GET, "/api/v1/orgs", Some(&token), None)
+        .await;
+    let list = orgs.json();
+    let codes: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, vec!["qs-v01"]);
+    // Another branch is not revealed, by page or by API.
+    let other = app.org_id("qs-v02").await;
+    let page_token = app
+        .request(Method::GET, &format!("/orgs/{other}"), Some(&token), None)
+        .await;
+    assert_eq!(page_token.status, StatusCode::NOT_FOUND);
+    let api = app
+        .request(Method::GET, "/api/v1/orgs/qs-v02", Some(&token), None)
+        .await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.json()["code"], "not_found");
+}
+
+#[tokio::test]
+async fn the_viewer_sees_everything_and_changes_nothing() {
+    let app = demo_app().await;
+    let token = app.token("quwei").await;
+    let orgs = app
+        .request(Method::GET, "/api/v1/orgs", Some(&token), None)
+        .await;
+    assert_eq!(orgs.json().as_array().unwrap().len(), 18);
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/orgs/qs-v01",
+            Some(&token),
+            Some(serde_json::json!({"name": "改名"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.state.store.org_by_code("qs-v01").await.unwrap().name,
+        "东岭村党支部"
+    );
+}
