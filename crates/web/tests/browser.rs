@@ -1,0 +1,286 @@
+//! Browser tests in a real headless Chromium driven through chromedriver. They start the real
+//! application on a loopback port. A missing Chromium or chromedriver fails the test (the test
+//! script installs both); screenshots of the main pages go to `target/screenshots/`.
+
+mod common;
+
+use common::{demo_app, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    base: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../target/screenshots"
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+async fn start(app: &TestApp) -> Browser {
+    // The application, on a real socket.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    // chromedriver, on another.
+    let port = free_port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver must be installed (scripts/test installs chromium-driver)");
+    let profile = tempfile::tempdir().unwrap();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1440,1000", "--lang=zh-CN",
+                format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }),
+    );
+    let mut last_err = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => {
+                return Browser {
+                    client,
+                    driver,
+                    base: format!("http://{addr}"),
+                    _profile: profile,
+                }
+            }
+            Err(e) => {
+                last_err = Some(e);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+    panic!("cannot start a Chromium session: {last_err:?}");
+}
+
+impl Browser {
+    async fn goto(&self, path: &str) {
+        self.client
+            .goto(&format!("{}{path}", self.base))
+            .await
+            .unwrap();
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.client.find(Locator::Css(css)).await.unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// The element's text, waiting for it to appear; a page still being replaced after a
+    /// submit can hand back a stale element, so that is retried.
+    async fn text(&self, css: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} not found: {last}");
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+
+    async fn shot(&self, name: &str) {
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(screenshots_dir().join(format!("{name}.png")), png).unwrap();
+    }
+
+    async fn login(&self, username: &str, password: &str) {
+        self.goto("/login").await;
+        self.fill("#username", username).await;
+        self.fill("#password", password).await;
+        self.click("#login-submit").await;
+    }
+
+    async fn logout(&self) {
+        self.click("#logout").await;
+        self.text("#login-submit").await;
+    }
+}
+
+#[tokio::test]
+async fn login_create_branch_and_account_then_logout() {
+    let app = demo_app().await;
+    let b = start(&app).await;
+
+    b.goto("/").await;
+    assert_eq!(b.path().await, "/login");
+    b.shot("01-login").await;
+    b.login("admin", ADMIN_PASSWORD).await;
+    assert_eq!(b.text("#current-user").await, "王磊");
+    assert!(b.text("main").await.contains("工作台"));
+    b.shot("02-home-admin").await;
+
+    // A new village branch.
+    b.goto("/orgs").await;
+    b.shot("03-org-tree").await;
+    b.click("#new-org").await;
+    b.fill("#org-code", "qs-v11").await;
+    b.fill("#org-name", "青山村党支部").await;
+    b.client
+        .find(Locator::Css("#org-kind"))
+        .await
+        .unwrap()
+        .select_by_value("branch")
+        .await
+        .unwrap();
+    b.click("#org-submit").await;
+    assert_eq!(b.text("#org-title").await, "青山村党支部");
+    assert!(b.text(".notice").await.contains("已创建"));
+    b.shot("04-org-created").await;
+    let org = app.state.store.org_by_code("qs-v11").await.unwrap();
+    assert_eq!(org.parent_id, Some(app.org_id("qs").await));
+
+    // A mistake is shown beside the field.
+    b.goto("/orgs/new").await;
+    b.fill("#org-code", "qs-v11").await;
+    b.fill("#org-name", "重复的支部").await;
+    b.click("#org-submit").await;
+    assert_eq!(b.text(".field-error").await, "该组织编码已被使用");
+    b.shot("05-org-form-error").await;
+
+    // An account for its secretary.
+    b.goto("/accounts/new").await;
+    b.fill("#acc-username", "zb-v11").await;
+    b.fill("#acc-name", "钱进").await;
+    b.client
+        .find(Locator::Css("#acc-org"))
+        .await
+        .unwrap()
+        .select_by_value(&org.id.to_string())
+        .await
+        .unwrap();
+    b.client
+        .find(Locator::Css("#acc-role"))
+        .await
+        .unwrap()
+        .select_by_value("branch_secretary")
+        .await
+        .unwrap();
+    b.fill("#acc-title", "青山村党支部书记").await;
+    b.click("#account-submit").await;
+    let initial = b.text("#issued-password").await;
+    assert!(initial.len() >= 8);
+    b.shot("06-account-created").await;
+    b.goto("/accounts").await;
+    assert!(b.text("#accounts-table").await.contains("钱进"));
+    b.shot("07-accounts").await;
+    b.goto("/audit").await;
+    assert!(b.text("#chain-status").await.contains("校验通过"));
+    b.shot("08-audit").await;
+    b.logout().await;
+
+    // The new secretary must set a password, then sees only the new branch.
+    b.login("zb-v11", &initial).await;
+    assert_eq!(b.path().await, "/me/password");
+    b.shot("09-forced-password-change").await;
+    b.fill("#current", &initial).await;
+    b.fill("#new_password", "Qingshan#2026").await;
+    b.fill("#confirm", "Qingshan#2026").await;
+    b.click("#password-submit").await;
+    assert!(b.text("#my-grants").await.contains("青山村党支部"));
+    b.goto("/orgs").await;
+    let tree = b.text("#org-tree").await;
+    assert!(tree.contains("青山村党支部") && !tree.contains("东岭村党支部"));
+    b.logout().await;
+    b.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn failed_logins_show_the_message_and_lock_after_five() {
+    let app = demo_app().await;
+    let b = start(&app).await;
+    b.login("shuji", "Wrong#pass1").await;
+    assert!(b.text("#login-error").await.contains("用户名或密码错误"));
+    b.shot("10-login-failed").await;
+    for _ in 0..4 {
+        b.login("shuji", "Wrong#pass1").await;
+    }
+    assert!(b.text("#login-error").await.contains("账户已锁定15分钟"));
+    // The right password is refused while the lock holds.
+    b.login("shuji", USER_PASSWORD).await;
+    assert!(b.text("#login-error").await.contains("账户已锁定"));
+    assert_eq!(b.path().await, "/login");
+    b.shot("11-login-locked").await;
+
+    // The secretary's home page, desktop and phone, for the record.
+    b.login("zuzhi", USER_PASSWORD).await;
+    assert_eq!(b.text("#current-user").await, "孙丽");
+    b.shot("12-home-leader-desktop").await;
+    b.client.set_window_size(375, 812).await.unwrap();
+    b.goto("/").await;
+    b.text("#current-user").await;
+    b.shot("13-home-leader-phone").await;
+    b.goto("/orgs").await;
+    b.text("#org-tree").await;
+    b.shot("14-org-tree-phone").await;
+    b.client.clone().close().await.unwrap();
+}
