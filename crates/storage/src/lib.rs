@@ -6,6 +6,7 @@
 
 mod accounts;
 mod audit;
+mod check_settings;
 mod orgs;
 mod sessions;
 

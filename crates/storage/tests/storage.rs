@@ -54,8 +54,8 @@ async fn township(store: &Store) -> (i64, i64, i64) {
 async fn migrations_apply_once_and_are_recorded() {
     let db = fresh_store().await;
     let applied = db.store.applied_migrations().await.unwrap();
-    assert_eq!(applied.len(), 1);
-    assert_eq!(applied[0].0, 1);
+    let versions: Vec<i64> = applied.iter().map(|m| m.0).collect();
+    assert_eq!(versions, vec![1, 2]);
     // Opening again applies nothing new and keeps data.
     township(&db.store).await;
     let again = Store::open(&db.url).await.unwrap();
@@ -426,4 +426,55 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
         .execute(db.store.pool())
         .await;
     assert!(r.is_err(), "foreign keys must be enforced");
+}
+
+#[tokio::test]
+async fn check_rules_switched_off_above_apply_below() {
+    let db = fresh_store().await;
+    let (root, office, _) = township(&db.store).await;
+    let actor = Actor::cli();
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.set_check_rules(root, &["time".to_string()], &actor)
+        .await
+        .unwrap();
+    tx.set_check_rules(
+        office,
+        &["numbering.style".to_string(), "time".to_string()],
+        &actor,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let office_org = db.store.org(office).await.unwrap();
+    assert_eq!(
+        db.store
+            .check_rules_disabled_for(&office_org.path)
+            .await
+            .unwrap(),
+        vec!["time".to_string(), "numbering.style".to_string()]
+    );
+    let root_org = db.store.org(root).await.unwrap();
+    assert_eq!(
+        db.store
+            .check_rules_disabled_for(&root_org.path)
+            .await
+            .unwrap(),
+        vec!["time".to_string()]
+    );
+    // Replacing keeps one row per organization.
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.set_check_rules(root, &[], &actor).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(db
+        .store
+        .check_rules_disabled_for(&root_org.path)
+        .await
+        .unwrap()
+        .is_empty());
+    let page = db
+        .store
+        .audit_page(1, 0, Some("check_rules."))
+        .await
+        .unwrap();
+    assert_eq!(page[0].event.before.as_deref(), Some("[\"time\"]"));
 }

@@ -114,7 +114,20 @@ pub fn table() -> Vec<RouteSpec> {
             Action(ManageAccounts),
             post(pages::accounts::revoke),
         ),
+        spec(
+            POST,
+            "/orgs/{id}/check-rules",
+            Action(ManageOrgs),
+            post(pages::orgs::save_check_rules),
+        ),
         spec(GET, "/audit", Action(ViewAudit), get(pages::audit::index)),
+        spec(GET, "/check", Action(CheckReports), get(pages::check::form)),
+        spec(
+            POST,
+            "/check",
+            Action(CheckReports),
+            post(pages::check::submit),
+        ),
         // JSON API
         spec(GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
         spec(POST, "/api/v1/auth/token", Public, post(api::auth::token)),
@@ -161,6 +174,12 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/audit/verify",
             Action(ViewAudit),
             get(api::audit::verify),
+        ),
+        spec(
+            POST,
+            "/api/v1/check",
+            Action(CheckReports),
+            post(api::check::check_draft),
         ),
     ]
 }

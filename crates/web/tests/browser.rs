@@ -127,6 +127,20 @@ impl Browser {
             .unwrap();
     }
 
+    /// Clicks a submit button and waits until its page has been replaced, so what is read next
+    /// comes from the answer, not from the form.
+    async fn submit(&self, css: &str) {
+        let button = self.client.find(Locator::Css(css)).await.unwrap();
+        button.click().await.unwrap();
+        for _ in 0..100 {
+            if button.text().await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("submitting {css} did not load a new page");
+    }
+
     /// The element's text, waiting for it to appear; a page still being replaced after a
     /// submit can hand back a stale element, so that is retried.
     async fn text(&self, css: &str) -> String {
@@ -157,11 +171,11 @@ impl Browser {
         self.goto("/login").await;
         self.fill("#username", username).await;
         self.fill("#password", password).await;
-        self.click("#login-submit").await;
+        self.submit("#login-submit").await;
     }
 
     async fn logout(&self) {
-        self.click("#logout").await;
+        self.submit("#logout").await;
         self.text("#login-submit").await;
     }
 }
@@ -192,7 +206,7 @@ async fn login_create_branch_and_account_then_logout() {
         .select_by_value("branch")
         .await
         .unwrap();
-    b.click("#org-submit").await;
+    b.submit("#org-submit").await;
     assert_eq!(b.text("#org-title").await, "青山村党支部");
     assert!(b.text(".notice").await.contains("已创建"));
     b.shot("04-org-created").await;
@@ -203,7 +217,7 @@ async fn login_create_branch_and_account_then_logout() {
     b.goto("/orgs/new").await;
     b.fill("#org-code", "qs-v11").await;
     b.fill("#org-name", "重复的支部").await;
-    b.click("#org-submit").await;
+    b.submit("#org-submit").await;
     assert_eq!(b.text(".field-error").await, "该组织编码已被使用");
     b.shot("05-org-form-error").await;
 
@@ -226,7 +240,7 @@ async fn login_create_branch_and_account_then_logout() {
         .await
         .unwrap();
     b.fill("#acc-title", "青山村党支部书记").await;
-    b.click("#account-submit").await;
+    b.submit("#account-submit").await;
     let initial = b.text("#issued-password").await;
     assert!(initial.len() >= 8);
     b.shot("06-account-created").await;
@@ -245,7 +259,7 @@ async fn login_create_branch_and_account_then_logout() {
     b.fill("#current", &initial).await;
     b.fill("#new_password", "Qingshan#2026").await;
     b.fill("#confirm", "Qingshan#2026").await;
-    b.click("#password-submit").await;
+    b.submit("#password-submit").await;
     assert!(b.text("#my-grants").await.contains("青山村党支部"));
     b.goto("/orgs").await;
     let tree = b.text("#org-tree").await;
@@ -282,5 +296,30 @@ async fn failed_logins_show_the_message_and_lock_after_five() {
     b.goto("/orgs").await;
     b.text("#org-tree").await;
     b.shot("14-org-tree-phone").await;
+    b.client.clone().close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_pasted_draft_comes_back_with_its_defects_highlighted() {
+    let app = demo_app().await;
+    let b = start(&app).await;
+    b.login("dangwu", USER_PASSWORD).await;
+    b.text("#current-user").await;
+    b.goto("/check").await;
+    b.shot("15-check-form").await;
+    let draft = "2023年度青石镇落实全面从严治党主体责任情况的报告\n一、强化理论武装\n全年开展中心组学习8次，XXX党委组织“三会一课。\n三、下一步工作\n反馈的45个问题中，42个已整改完成，完成率95%。";
+    b.fill("#check-text", draft).await;
+    b.submit("#check-submit").await;
+    let doc = b.text("#check-doc").await;
+    assert!(doc.contains("XXX党委"));
+    let marked = b.text(".mark.sev-error").await;
+    assert!(!marked.is_empty());
+    let errors: usize = b.text("#count-errors").await.parse().unwrap();
+    assert!(
+        errors >= 3,
+        "placeholder, numbering gap, unclosed quote, wrong rate: {errors}"
+    );
+    assert!(b.text("#findings").await.contains("建议"));
+    b.shot("16-check-result").await;
     b.client.clone().close().await.unwrap();
 }

@@ -49,7 +49,10 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
             ("POST", "/accounts/{id}/grants/{grant_id}/revoke"),
             Only(ADMIN),
         ),
+        (("POST", "/orgs/{id}/check-rules"), Only(ADMIN)),
         (("GET", "/audit"), Only(AUDIT)),
+        (("GET", "/check"), Any),
+        (("POST", "/check"), Any),
         (("GET", "/api/v1/openapi.json"), Public),
         (("POST", "/api/v1/auth/token"), Public),
         (("GET", "/api/v1/me"), Any),
@@ -61,6 +64,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/api/v1/accounts"), Only(ADMIN)),
         (("GET", "/api/v1/audit"), Only(AUDIT)),
         (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
+        (("POST", "/api/v1/check"), Any),
     ])
 }
 

@@ -89,6 +89,22 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// 报告体检: check report drafts (.docx, .md, .txt) for unfilled placeholders, numbering
+    /// gaps, unbalanced quotes, figures that disagree … Exits 1 when any 错误 is found.
+    Check {
+        /// Files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print one JSON array of findings.
+        #[arg(long)]
+        json: bool,
+        /// Switch a rule off (id or prefix, e.g. `time` or `numbering.style`); repeatable.
+        #[arg(long = "disable", value_name = "RULE")]
+        disable: Vec<String>,
+        /// The report's year, when its title does not say.
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
     Backup {
         /// Target file; must not exist.
@@ -220,6 +236,21 @@ async fn main() -> Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Check {
+            files,
+            json,
+            disable,
+            year,
+        } => {
+            let opts = zeren_reports::CheckOptions {
+                disabled: disable,
+                year,
+            };
+            let mut out = std::io::stdout().lock();
+            let code = zeren_reports::run_check_command(&files, json, &opts, &mut out)
+                .context("报告体检失败")?;
+            std::process::exit(code);
         }
         Command::Backup { to, db } => {
             let store = db.open().await?;

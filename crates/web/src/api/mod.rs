@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod check;
 pub mod orgs;
 
 use crate::error::{rejection, AppError, ErrorBody};
@@ -73,6 +74,7 @@ impl Modify for BearerAuth {
         accounts::create,
         audit::list,
         audit::verify,
+        check::check_draft,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

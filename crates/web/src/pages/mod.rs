@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod check;
 pub mod home;
 pub mod login;
 pub mod me;
@@ -118,6 +119,13 @@ impl Layout {
                 href: "/accounts",
             });
         }
+        if p.can_somewhere(Action::CheckReports) {
+            nav.push(NavItem {
+                key: "check",
+                label: "报告体检",
+                href: "/check",
+            });
+        }
         if p.can_somewhere(Action::ViewAudit) {
             nav.push(NavItem {
                 key: "audit",
@@ -158,6 +166,7 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "granted" => "已授予角色",
         "revoked" => "已撤销角色",
         "password_changed" => "密码已修改",
+        "rules_saved" => "报告体检规则已保存",
         _ => return None,
     };
     Some(text.to_string())

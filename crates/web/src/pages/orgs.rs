@@ -123,6 +123,16 @@ pub struct OrgShowPage {
     pub error: Option<Invalid>,
     pub kinds: Vec<KindOption>,
     pub parents: Vec<ParentOption>,
+    pub check_rules: Vec<CheckRuleRow>,
+}
+
+/// One report-checker rule as set on this organization.
+pub struct CheckRuleRow {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub on_here: bool,
+    /// Switched off by an organization above: cannot be switched on here.
+    pub off_above: bool,
 }
 
 impl OrgShowPage {
@@ -165,12 +175,32 @@ async fn show_page(
     } else {
         Vec::new()
     };
+    let check_rules = if can_manage {
+        let here = state.store.check_rules_disabled_at(org.id).await?;
+        let all = state.store.check_rules_disabled_for(&org.path).await?;
+        zeren_reports::checker::RULES
+            .iter()
+            .map(|r| {
+                let off_here = here.iter().any(|d| d == r.id);
+                let off_anywhere = all.iter().any(|d| d == r.id);
+                CheckRuleRow {
+                    id: r.id,
+                    name: r.name,
+                    on_here: !off_here,
+                    off_above: off_anywhere && !off_here,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
     };
     let page = OrgShowPage {
+        check_rules,
         layout: Layout::new(user, "orgs", org.name.clone()).with_notice(notice),
         form: form.unwrap_or_else(|| OrgForm::from_org(&org)),
         org,
@@ -418,4 +448,32 @@ pub async fn update(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Saves which report-checker rules this organization (and those below it) switches off.
+/// The form sends `rule=<id>` for every rule left on.
+pub async fn save_check_rules(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    PageForm(fields): PageForm<Vec<(String, String)>>,
+) -> PageResult {
+    let org = visible_org(&state, &user, &id).await?;
+    if !user.perms.can(Action::ManageOrgs, &org.path) {
+        return Err(AppError::Forbidden.into());
+    }
+    let on: Vec<&str> = fields
+        .iter()
+        .filter(|(k, _)| k == "rule")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let disabled: Vec<String> = zeren_reports::checker::RULES
+        .iter()
+        .filter(|r| !on.contains(&r.id))
+        .map(|r| r.id.to_string())
+        .collect();
+    let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
+    tx.set_check_rules(org.id, &disabled, &user.actor()).await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/orgs/{}?notice=rules_saved", org.id)).into_response())
 }

@@ -1,0 +1,267 @@
+//! 报告体检 in the web application: the page, the API and per-organization rule settings.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use common::{demo_app, extract_csrf, ADMIN_PASSWORD, USER_PASSWORD};
+use serde_json::json;
+
+const DRAFT: &str = "2023年度青石镇落实全面从严治党主体责任情况的报告\n\
+一、强化理论武装\n\
+全年开展中心组学习8次，XXX党委组织“三会一课。\n\
+三、下一步工作\n\
+反馈的45个问题中，42个已整改完成，完成率95%。";
+
+fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
+    let boundary = "zerenboundary7";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn the_page_highlights_every_finding_in_the_text() {
+    let app = demo_app().await;
+    let (session, _) = app.login("dangwu", USER_PASSWORD).await;
+    let form = app.get("/check", Some(&session)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = extract_csrf(&form.body).unwrap();
+    let rules = [
+        "placeholder",
+        "numbering",
+        "pairing",
+        "figures",
+        "suspicious",
+        "time",
+        "punctuation",
+        "residue",
+    ];
+    let mut fields: Vec<(&str, &str)> = vec![("text", DRAFT), ("year", "")];
+    fields.extend(rules.iter().map(|r| ("rule", *r)));
+    let (ct, body) = multipart(&fields, None);
+    let r = app
+        .send(
+            Request::post(format!("/check?_csrf={csrf}"))
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, format!("zeren_session={session}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Each defect is marked in the text and listed with its line.
+    assert!(
+        r.body.contains("class=\"mark sev-error\">XXX</a>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("第 3 行"));
+    assert!(r.body.contains("numbering"));
+    assert!(r.body.contains("pairing"));
+    assert!(r.body.contains("figures"));
+    assert!(r.body.contains("报告年度 2023"));
+
+    // Without the session's token the upload is refused.
+    let (ct, body) = multipart(&fields, None);
+    let r = app
+        .send(
+            Request::post("/check")
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, format!("zeren_session={session}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Unchecking a rule switches it off for this run.
+    let fields: Vec<(&str, &str)> = vec![("text", DRAFT), ("rule", "numbering")];
+    let (ct, body) = multipart(&fields, None);
+    let r = app
+        .send(
+            Request::post(format!("/check?_csrf={csrf}"))
+                .header(header::CONTENT_TYPE, ct)
+                .header(header::COOKIE, format!("zeren_session={session}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert!(!r.body.contains(">XXX</a>"));
+    assert!(r.body.contains("numbering.gap"));
+}
+
+#[tokio::test]
+async fn uploads_are_read_by_type_and_bad_ones_get_a_chinese_message() {
+    let app = demo_app().await;
+    let (session, csrf) = app.login("fushuji", USER_PASSWORD).await;
+    let post = |ct: String, body: Vec<u8>| {
+        Request::post(format!("/check?_csrf={csrf}"))
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::COOKIE, format!("zeren_session={session}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let (ct, body) = multipart(
+        &[("rule", "placeholder")],
+        Some(("draft.txt", DRAFT.as_bytes())),
+    );
+    let r = app.send(post(ct, body)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("draft.txt"));
+    assert!(r.body.contains(">XXX</a>"));
+    let (ct, body) = multipart(&[], Some(("draft.txt", &[0xff, 0xfe, 0x00, 0xd8])));
+    let r = app.send(post(ct, body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("不是 UTF-8 编码"));
+    let (ct, body) = multipart(&[], Some(("draft.docx", b"not a zip")));
+    let r = app.send(post(ct, body)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("无法读取该 Word 文件"));
+    let (ct, body) = multipart(&[("text", "  ")], None);
+    let r = app.send(post(ct, body)).await;
+    assert!(r.body.contains("请粘贴报告文本或上传文件"));
+    let (ct, body) = multipart(&[("text", DRAFT), ("year", "二〇二三")], None);
+    let r = app.send(post(ct, body)).await;
+    assert!(r.body.contains("年度应为四位年份"));
+    // A truncated multipart body.
+    let r = app
+        .send(post(
+            "multipart/form-data; boundary=zz".into(),
+            b"--zz\r\nContent-Disp".to_vec(),
+        ))
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.status);
+}
+
+#[tokio::test]
+async fn the_api_returns_findings_with_positions() {
+    let app = demo_app().await;
+    let token = app.token("zb-v03").await;
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/check",
+            Some(&token),
+            Some(json!({"text": DRAFT})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let findings = r.json();
+    let xxx = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["text"] == "XXX")
+        .unwrap();
+    assert_eq!(xxx["line"], 3);
+    assert_eq!(xxx["column"], 13);
+    assert_eq!(xxx["end_column"], 16);
+    assert_eq!(xxx["severity"], "错误");
+    assert!(xxx["rule"].as_str().unwrap().starts_with("placeholder"));
+    let rate = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "figures.rate");
+    assert!(rate.is_some(), "42/45 is not 95%: {findings}");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/check",
+            Some(&token),
+            Some(json!({"text": DRAFT, "disabled": ["placeholder"]})),
+        )
+        .await;
+    assert!(r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["rule"].as_str().unwrap().starts_with("placeholder")));
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/check",
+            Some(&token),
+            Some(json!({"text": ""})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "text");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/check",
+            Some(&token),
+            Some(json!({"text": "x", "format": "pdf"})),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "format");
+}
+
+#[tokio::test]
+async fn rules_switched_off_on_an_organization_apply_to_its_users() {
+    let app = demo_app().await;
+    let (session, csrf) = app.login("admin", ADMIN_PASSWORD).await;
+    let root = app.org_id("qs").await;
+    // Leave every rule on except `placeholder`.
+    let rules = [
+        "numbering",
+        "pairing",
+        "figures",
+        "suspicious",
+        "time",
+        "punctuation",
+        "residue",
+    ];
+    let mut fields: Vec<(&str, &str)> = rules.iter().map(|r| ("rule", *r)).collect();
+    fields.push(("_csrf", &csrf));
+    let r = app
+        .post_form(&format!("/orgs/{root}/check-rules"), &session, &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = app.get(r.location(), Some(&session)).await;
+    assert!(page.body.contains("报告体检规则已保存"));
+
+    let token = app.token("zb-v05").await;
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/check",
+            Some(&token),
+            Some(json!({"text": DRAFT})),
+        )
+        .await;
+    let findings = r.json();
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| !f["rule"].as_str().unwrap().starts_with("placeholder")));
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "figures.rate"));
+    let audit = app
+        .state
+        .store
+        .audit_page(1, 0, Some("check_rules."))
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+}
