@@ -52,8 +52,11 @@ pub fn parse_display_name(text: &str) -> Result<String, Invalid> {
     if text.is_empty() {
         return Err(Invalid::new("display_name", "请填写姓名"));
     }
-    if text.chars().count() > 30 || text.chars().any(char::is_control) {
+    if text.chars().count() > 30 {
         return Err(Invalid::new("display_name", "姓名不能超过30个字符"));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Invalid::new("display_name", "姓名不能包含换行等控制字符"));
     }
     Ok(text.to_string())
 }

@@ -147,6 +147,14 @@ impl Permissions {
             .any(|g| action.allowed_roles().contains(&g.role))
     }
 
+    /// May the account do `action` at a top-level organization (one without a parent)? Used
+    /// for what is not divided by subtree, such as the audit trail, which records every unit.
+    pub fn can_at_top(&self, action: Action) -> bool {
+        self.grants
+            .iter()
+            .any(|g| action.allowed_roles().contains(&g.role) && g.org_path.depth() == 1)
+    }
+
     /// The subtrees in which `action` is allowed, without nested duplicates.
     pub fn scope(&self, action: Action) -> Scope {
         let mut roots: Vec<OrgPath> = self
@@ -243,6 +251,15 @@ mod tests {
         let s = p.scope(Action::ViewOrgs);
         assert_eq!(s.roots, vec![OrgPath("/1/".into()), OrgPath("/2/".into())]);
         assert!(p.scope(Action::ManageOrgs).is_empty());
+    }
+
+    #[test]
+    fn the_audit_trail_is_for_grants_at_the_top() {
+        let top = Permissions::new(vec![grant(Role::Inspector, "/1/")]);
+        let branch = Permissions::new(vec![grant(Role::Inspector, "/1/5/")]);
+        assert!(top.can_at_top(Action::ViewAudit));
+        assert!(!branch.can_at_top(Action::ViewAudit));
+        assert!(!Permissions::new(vec![grant(Role::Clerk, "/1/")]).can_at_top(Action::ViewAudit));
     }
 
     #[test]

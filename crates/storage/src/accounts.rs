@@ -112,7 +112,7 @@ impl Store {
         for root in &scope.roots {
             let rows = sqlx::query(&format!(
                 "SELECT {} FROM accounts a JOIN orgs o ON o.id = a.org_id \
-                 WHERE o.path LIKE $1 ORDER BY o.path, a.id",
+                 WHERE o.path LIKE $1",
                 COLUMNS
                     .split(", ")
                     .map(|c| format!("a.{}", c.trim()))
@@ -126,6 +126,8 @@ impl Store {
                 out.push(from_row(row)?);
             }
         }
+        // Ordered here, not in SQL: collations differ between SQLite and PostgreSQL.
+        out.sort_by_key(|a| (a.org_id, a.id));
         Ok(out)
     }
 
@@ -214,12 +216,14 @@ impl WriteTx {
         Ok(account)
     }
 
-    /// Sets a new password hash. `must_change` is true for an administrator's reset.
+    /// Sets a new password hash. `must_change` is true for an administrator's reset. Every
+    /// session of the account ends except `keep` (the session that changed its own password).
     pub async fn set_password(
         &mut self,
         id: i64,
         password_hash: &str,
         must_change: bool,
+        keep: Option<&str>,
         actor: &Actor,
     ) -> Result<Account> {
         let before = self.account(id).await?;
@@ -233,6 +237,11 @@ impl WriteTx {
         .bind(id)
         .execute(&mut *self.tx)
         .await?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND token_hash <> $2")
+            .bind(id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *self.tx)
+            .await?;
         let after = self.account(id).await?;
         let action = if actor.id == Some(id) {
             "account.change_password"
@@ -240,11 +249,6 @@ impl WriteTx {
             "account.reset_password"
         };
         self.audit(actor.event(action, "account", id, Some(&before), Some(&after)))
-            .await?;
-        // A changed password ends the account's other sessions.
-        sqlx::query("DELETE FROM sessions WHERE account_id = $1 AND kind = 'api'")
-            .bind(id)
-            .execute(&mut *self.tx)
             .await?;
         Ok(after)
     }
@@ -290,21 +294,28 @@ impl WriteTx {
     }
 
     /// Counts a failed login and locks the account at the limit. Audited as `login.failure`.
+    /// The count is incremented in the database, so simultaneous attempts are all counted.
+    /// Returns whether the account is now locked.
     pub async fn record_login_failure(
         &mut self,
         account: &Account,
         address: &str,
         reason: &str,
     ) -> Result<bool> {
-        let failures = account.failed_logins + 1;
+        let (failures,): (i64,) = sqlx::query_as(
+            "UPDATE accounts SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins",
+        )
+        .bind(account.id)
+        .fetch_one(&mut *self.tx)
+        .await?;
         let lock = failures >= MAX_FAILED_LOGINS;
-        let locked_until = lock.then(|| clock::after(Duration::minutes(LOCKOUT_MINUTES)));
-        sqlx::query("UPDATE accounts SET failed_logins = $1, locked_until = $2 WHERE id = $3")
-            .bind(if lock { 0 } else { failures })
-            .bind(locked_until.clone().or(account.locked_until.clone()))
-            .bind(account.id)
-            .execute(&mut *self.tx)
-            .await?;
+        if lock {
+            sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = $1 WHERE id = $2")
+                .bind(clock::after(Duration::minutes(LOCKOUT_MINUTES)))
+                .bind(account.id)
+                .execute(&mut *self.tx)
+                .await?;
+        }
         let actor = Actor {
             id: Some(account.id),
             name: account.username.clone(),
@@ -335,16 +346,25 @@ impl WriteTx {
         Ok(())
     }
 
+    /// Clears the failure count and audits `login.success`, unless the account was locked or
+    /// deactivated in the meantime (then nothing is written and `false` is returned).
     pub async fn record_login_success(
         &mut self,
         account: &Account,
         address: &str,
         kind: &str,
-    ) -> Result<()> {
-        sqlx::query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(account.id)
-            .execute(&mut *self.tx)
-            .await?;
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE accounts SET failed_logins = 0, locked_until = NULL \
+             WHERE id = $1 AND active = TRUE AND (locked_until IS NULL OR locked_until <= $2)",
+        )
+        .bind(account.id)
+        .bind(clock::now_text())
+        .execute(&mut *self.tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
         let actor = Actor {
             id: Some(account.id),
             name: account.username.clone(),
@@ -359,7 +379,7 @@ impl WriteTx {
             Some(&detail),
         ))
         .await?;
-        Ok(())
+        Ok(true)
     }
 
     pub async fn grant_role(

@@ -76,11 +76,15 @@ impl Store {
         action_prefix: Option<&str>,
     ) -> Result<Vec<AuditEntry>> {
         let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM audit_log WHERE action LIKE $1 ORDER BY seq DESC LIMIT $2 OFFSET $3"
+            "SELECT {COLUMNS} FROM audit_log \
+             WHERE substr(action, 1, CAST($4 AS INTEGER)) = $1 \
+             ORDER BY seq DESC LIMIT $2 OFFSET $3"
         ))
-        .bind(format!("{}%", action_prefix.unwrap_or("")))
-        .bind(limit)
-        .bind(offset)
+        // An exact, case-sensitive prefix on both databases (LIKE differs between them).
+        .bind(action_prefix.unwrap_or(""))
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .bind(action_prefix.unwrap_or("").chars().count() as i64)
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(from_row).collect()

@@ -161,14 +161,20 @@ impl Store {
     /// Starts the only kind of transaction that may change data.
     pub async fn begin_write(&self) -> Result<WriteTx> {
         let guard = self.write_lock.clone().lock_owned().await;
-        let mut tx = self.pool.begin().await?;
-        if self.backend == Backend::Postgres {
-            // Serialises writers across every instance sharing the database, so each audit
-            // entry sees the previous one.
-            sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
-                .execute(&mut *tx)
-                .await?;
-        }
+        let tx = match self.backend {
+            // IMMEDIATE takes SQLite's write lock at once, so a transaction that reads before
+            // it writes cannot fail half-way because another process wrote in between.
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                // Serialises writers across every instance sharing the database, so each
+                // audit entry sees the previous one.
+                sqlx::query("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE")
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        };
         Ok(WriteTx {
             tx,
             _guard: guard,

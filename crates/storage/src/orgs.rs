@@ -136,13 +136,14 @@ impl Store {
 
     /// The organization's direct children, in display order.
     pub async fn org_children(&self, id: i64) -> Result<Vec<Org>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM orgs WHERE parent_id = $1 ORDER BY sort_order, name, id"
-        ))
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(from_row).collect()
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM orgs WHERE parent_id = $1"))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        // Ordered here, not in SQL: collations differ between SQLite and PostgreSQL.
+        out.sort_by(|a, b| (a.sort_order, &a.name, a.id).cmp(&(b.sort_order, &b.name, b.id)));
+        Ok(out)
     }
 
     /// The organizations from the root down to `org` (for breadcrumbs).
@@ -243,6 +244,23 @@ impl WriteTx {
                 return Err(StorageError::Rejected {
                     field: "active",
                     message: "该组织下还有在用的下级组织，请先停用或移走下级组织".into(),
+                });
+            }
+        }
+        let target_parent = match change.parent_id {
+            Some(p) => Some(p),
+            None => before.parent_id,
+        };
+        if let Some(pid) = target_parent {
+            let moving = Some(pid) != before.parent_id;
+            let activating = change.active == Some(true) && !before.active;
+            if (moving || activating)
+                && change.active != Some(false)
+                && !self.org(pid).await?.active
+            {
+                return Err(StorageError::Rejected {
+                    field: "parent_id",
+                    message: "上级组织已停用，请先启用上级组织或移到其他组织之下".into(),
                 });
             }
         }

@@ -134,3 +134,25 @@ impl WriteTx {
         Ok(())
     }
 }
+
+impl WriteTx {
+    /// Ends every session and token of an account (e.g. after it was locked); audited.
+    pub async fn end_all_sessions(&mut self, account_id: i64, actor: &Actor) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(account_id)
+            .execute(&mut *self.tx)
+            .await?;
+        if done.rows_affected() > 0 {
+            let detail = serde_json::json!({ "sessions": done.rows_affected() });
+            self.audit(actor.event(
+                "session.end_all",
+                "account",
+                account_id,
+                None::<&()>,
+                Some(&detail),
+            ))
+            .await?;
+        }
+        Ok(done.rows_affected())
+    }
+}

@@ -172,6 +172,34 @@ async fn load_user(
     }))
 }
 
+/// Verifies a password on the blocking pool: argon2 is deliberately slow and must not stall
+/// the async workers.
+pub async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || account::verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// Hashes a password on the blocking pool.
+pub async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || account::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The one answer for an unknown username, a wrong password and a deactivated account, so
+/// that the answer does not tell which usernames exist.
+const WRONG: &str = "用户名或密码错误";
+
+fn locked_error(account: &Account) -> AppError {
+    AppError::Status(
+        StatusCode::from_u16(423).unwrap_or(StatusCode::FORBIDDEN),
+        locked_message(account),
+    )
+}
+
 /// Checks a username and password with the lockout rules, and audits the outcome.
 /// Used by the login page and by `POST /api/v1/auth/token` alike.
 pub async fn authenticate(
@@ -180,14 +208,13 @@ pub async fn authenticate(
     password: &str,
     address: &str,
 ) -> Result<Account, AppError> {
-    const WRONG: &str = "用户名或密码错误";
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
         return Err(AppError::LoginFailed("请输入用户名和密码".into()));
     }
     let Some(account) = state.store.account_by_username(username).await? else {
         // Spend the same time as a real check, so usernames cannot be probed by timing.
-        account::verify_password(password, account::dummy_hash());
+        verify_password(password, account::dummy_hash()).await;
         let mut tx = state.store.begin_write().await?;
         tx.record_unknown_login(username, address).await?;
         tx.commit().await?;
@@ -197,19 +224,17 @@ pub async fn authenticate(
         let mut tx = state.store.begin_write().await?;
         tx.record_login_failure(&account, address, "locked").await?;
         tx.commit().await?;
-        return Err(AppError::Status(
-            StatusCode::from_u16(423).unwrap_or(StatusCode::FORBIDDEN),
-            locked_message(&account),
-        ));
+        return Err(locked_error(&account));
     }
+    let password_ok = verify_password(password, &account.password_hash).await;
     if !account.active {
         let mut tx = state.store.begin_write().await?;
         tx.record_login_failure(&account, address, "inactive")
             .await?;
         tx.commit().await?;
-        return Err(AppError::LoginFailed("该账户已停用，请联系管理员".into()));
+        return Err(AppError::LoginFailed(WRONG.into()));
     }
-    if !account::verify_password(password, &account.password_hash) {
+    if !password_ok {
         let mut tx = state.store.begin_write().await?;
         let locked = tx
             .record_login_failure(&account, address, "bad_password")
@@ -224,10 +249,7 @@ pub async fn authenticate(
                 ),
             ));
         }
-        let left = account::MAX_FAILED_LOGINS - account.failed_logins - 1;
-        return Err(AppError::LoginFailed(format!(
-            "{WRONG}（再失败{left}次将锁定账户{LOCKOUT_MINUTES}分钟）"
-        )));
+        return Err(AppError::LoginFailed(WRONG.into()));
     }
     Ok(account)
 }
@@ -239,11 +261,12 @@ fn locked_message(account: &Account) -> String {
         .and_then(clock::parse)
         .map(|t| ((t - time::OffsetDateTime::now_utc()).whole_seconds() + 59) / 60)
         .unwrap_or(LOCKOUT_MINUTES)
-        .max(1);
+        .clamp(1, LOCKOUT_MINUTES);
     format!("账户已锁定，请{minutes}分钟后再试")
 }
 
 /// Starts a session (web) or issues a token (api) for an authenticated account; audited.
+/// Refused if the account was locked or deactivated since its password was checked.
 pub async fn start_session(
     state: &AppState,
     account: &Account,
@@ -253,17 +276,21 @@ pub async fn start_session(
     let token = random_token();
     let csrf = random_token();
     let mut tx = state.store.begin_write().await?;
+    let ok = tx
+        .record_login_success(
+            account,
+            address,
+            match kind {
+                SessionKind::Web => "web",
+                SessionKind::Api => "api",
+            },
+        )
+        .await?;
+    if !ok {
+        return Err(locked_error(account));
+    }
     tx.create_session(&token_hash(&token), account.id, kind, &csrf, address)
         .await?;
-    tx.record_login_success(
-        account,
-        address,
-        match kind {
-            SessionKind::Web => "web",
-            SessionKind::Api => "api",
-        },
-    )
-    .await?;
     tx.commit().await?;
     Ok(token)
 }

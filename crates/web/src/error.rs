@@ -75,6 +75,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::Status(s, _) => match s.as_u16() {
+                400 => "bad_request",
                 405 => "method_not_allowed",
                 413 => "payload_too_large",
                 415 => "unsupported_media_type",

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod pages;
 pub mod routes;
 
@@ -71,11 +72,15 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             auth::resolve_user,
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(UPLOAD_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(FORM_LIMIT))
         .layer(CatchPanicLayer::custom(|_| {
             tracing::error!("a handler panicked");
-            respond_error(false, AppError::Internal("panic".into()))
+            let mut resp = axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            resp.headers_mut()
+                .insert(PANIC_MARKER, HeaderValue::from_static("1"));
+            resp
         }))
+        .layer(axum::middleware::from_fn(render_panics))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -100,6 +105,19 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+}
+
+/// Set by the panic catcher so that [`render_panics`], which knows the path, renders the
+/// opaque 500 as a page or as JSON.
+const PANIC_MARKER: &str = "x-zeren-panic";
+
+async fn render_panics(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let api = is_api(req.uri().path());
+    let resp = next.run(req).await;
+    if resp.headers().contains_key(PANIC_MARKER) {
+        return respond_error(api, AppError::Internal("a handler panicked".into()));
+    }
+    resp
 }
 
 async fn not_found(uri: axum::http::Uri) -> Response {

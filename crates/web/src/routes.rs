@@ -3,7 +3,8 @@
 //! test walks the same table.
 
 use crate::auth::{guard, Need};
-use crate::{api, assets, pages, AppState};
+use crate::{api, assets, pages, AppState, UPLOAD_LIMIT};
+use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, patch, post, MethodRouter};
@@ -126,7 +127,8 @@ pub fn table() -> Vec<RouteSpec> {
             POST,
             "/check",
             Action(CheckReports),
-            post(pages::check::submit),
+            // Report drafts (.docx) may be larger than ordinary forms.
+            post(pages::check::submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
         // JSON API
         spec(GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
@@ -179,7 +181,7 @@ pub fn table() -> Vec<RouteSpec> {
             POST,
             "/api/v1/check",
             Action(CheckReports),
-            post(api::check::check_draft),
+            post(api::check::check_draft).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
     ]
 }

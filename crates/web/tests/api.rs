@@ -278,7 +278,7 @@ async fn every_api_error_is_json_with_a_4xx_status() {
         (raw(Method::POST, "/api/v1/orgs", json_ct, serde_json::to_vec(&json!({"parent_code":"nope","code":"zz","name":"x","kind":"branch"})).unwrap(), Some(&admin)), 422),
         (raw(Method::POST, "/api/v1/orgs", json_ct, serde_json::to_vec(&json!({"parent_code":"qs","code":"zz","name":"x","kind":"村委会"})).unwrap(), Some(&admin)), 422),
         (raw(Method::POST, "/api/v1/orgs", json_ct, serde_json::to_vec(&json!({"parent_code":"qs","code":"zz","name":"x","kind":"branch","extra":1})).unwrap(), Some(&admin)), 422),
-        (raw(Method::POST, "/api/v1/orgs", json_ct, vec![b'a'; 21 * 1024 * 1024], Some(&admin)), 413),
+        (raw(Method::POST, "/api/v1/orgs", json_ct, vec![b'a'; 2 * 1024 * 1024], Some(&admin)), 413),
         (raw(Method::POST, "/api/v1/accounts", json_ct, serde_json::to_vec(&json!({"username":"ab","display_name":"x","org_code":"qs","role":"clerk"})).unwrap(), Some(&admin)), 422),
         (raw(Method::POST, "/api/v1/accounts", json_ct, serde_json::to_vec(&json!({"username":"newguy","display_name":"x","org_code":"qs","role":"clerk","password":"short"})).unwrap(), Some(&admin)), 422),
         (raw(Method::POST, "/api/v1/accounts", json_ct, serde_json::to_vec(&json!({"username":"shuji","display_name":"x","org_code":"qs","role":"clerk"})).unwrap(), Some(&admin)), 422),

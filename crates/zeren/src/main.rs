@@ -4,8 +4,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use zeren_domain::account::{hash_password, parse_display_name, PasswordPolicy, Username};
+use zeren_domain::org::{OrgCode, OrgKind, OrgName};
 use zeren_domain::role::Role;
-use zeren_storage::{redact, sqlite_url_for_dir, Actor, NewAccount, Store};
+use zeren_storage::{redact, sqlite_url_for_dir, Actor, NewAccount, NewOrg, Store};
 use zeren_web::demo::{self, DemoOptions};
 use zeren_web::{AppState, Config};
 
@@ -79,6 +80,11 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate(DbArgs),
+    /// Manage organizations from the server's command line (e.g. the first, top one).
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
     /// Manage accounts from the server's command line.
     User {
         #[command(subcommand)]
@@ -143,6 +149,27 @@ enum UserCommand {
         /// New password; generated and printed if omitted. The user must change it at login.
         #[arg(long)]
         password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Create an organization: a top one (no --parent) or one below another.
+    Create {
+        /// Stable code, e.g. `qs` or `qs-v11`.
+        #[arg(long)]
+        code: String,
+        /// Name, e.g. 青石镇党委.
+        #[arg(long)]
+        name: String,
+        /// committee, working_committee, party_group, general_branch, branch … (or 党委, 党支部 …)
+        #[arg(long, default_value = "committee")]
+        kind: String,
+        /// Code of the parent organization; omitted for a top organization.
+        #[arg(long)]
+        parent: Option<String>,
         #[command(flatten)]
         db: DbArgs,
     },
@@ -221,6 +248,52 @@ async fn main() -> Result<()> {
             Ok(())
         }
         Command::User { command } => user(command).await,
+        Command::Org {
+            command:
+                OrgCommand::Create {
+                    code,
+                    name,
+                    kind,
+                    parent,
+                    db,
+                },
+        } => {
+            let invalid = |e: zeren_domain::Invalid| anyhow::anyhow!(e.message);
+            let new = |parent_id| -> Result<NewOrg> {
+                Ok(NewOrg {
+                    parent_id,
+                    code: OrgCode::parse(&code).map_err(invalid)?,
+                    name: OrgName::parse(&name).map_err(invalid)?,
+                    kind: OrgKind::parse(&kind).map_err(invalid)?,
+                    sort_order: 0,
+                })
+            };
+            new(None)?;
+            let store = db.open().await?;
+            let parent_id = match &parent {
+                Some(p) => Some(
+                    store
+                        .org_by_code(p)
+                        .await
+                        .with_context(|| format!("上级组织编码 {p} 不存在"))?
+                        .id,
+                ),
+                None => None,
+            };
+            let mut tx = store.begin_write().await?;
+            let org = tx
+                .create_org(new(parent_id)?, &Actor::cli())
+                .await
+                .context("cannot create the organization")?;
+            tx.commit().await?;
+            println!(
+                "已创建组织 {}（{}，编码 {}）",
+                org.name,
+                org.kind.label(),
+                org.code
+            );
+            Ok(())
+        }
         Command::Audit {
             command: AuditCommand::Verify(db),
         } => {
@@ -352,6 +425,7 @@ async fn user(command: UserCommand) -> Result<()> {
                 account.id,
                 &hash_password(&password),
                 generated,
+                None,
                 &Actor::cli(),
             )
             .await?;

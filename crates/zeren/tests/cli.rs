@@ -232,3 +232,90 @@ fn check_finds_the_real_defects_of_the_seed_reports() {
     let o = check(&[&file("county-dept-2023-accountability-report.txt")]);
     assert!(stdout(&o).contains("numbering.style"));
 }
+
+/// A fresh installation without the demo: the first organization and administrator come
+/// from the command line.
+#[tokio::test]
+async fn a_fresh_installation_is_set_up_from_the_command_line() {
+    let (url, _dir) = fresh_url().await;
+    let o = zeren(
+        &[
+            "org",
+            "create",
+            "--code",
+            "hx",
+            "--name",
+            "河西乡党委",
+            "--kind",
+            "党委",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已创建组织 河西乡党委"));
+    let o = zeren(
+        &[
+            "org",
+            "create",
+            "--code",
+            "hx-v01",
+            "--name",
+            "前进村党支部",
+            "--kind",
+            "branch",
+            "--parent",
+            "hx",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = zeren(
+        &[
+            "org", "create", "--code", "hx-v02", "--name", "x", "--parent", "nope",
+        ],
+        &url,
+    );
+    assert!(stderr(&o).contains("上级组织编码 nope 不存在"));
+    let o = zeren(
+        &["org", "create", "--code", "bad code", "--name", "x"],
+        &url,
+    );
+    assert!(stderr(&o).contains("组织编码只能包含"));
+    let o = zeren(
+        &[
+            "user",
+            "create",
+            "--username",
+            "itadmin",
+            "--password",
+            "Hexi#2026ok",
+            "--role",
+            "admin",
+            "--org",
+            "hx",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = Store::open(&url).await.unwrap();
+    let v01 = store.org_by_code("hx-v01").await.unwrap();
+    assert_eq!(
+        v01.parent_id,
+        Some(store.org_by_code("hx").await.unwrap().id)
+    );
+    let account = store.account_by_username("itadmin").await.unwrap().unwrap();
+    assert!(zeren_domain::account::verify_password(
+        "Hexi#2026ok",
+        &account.password_hash
+    ));
+    let o = zeren(&["user", "reset-password", "--username", "itadmin"], &url);
+    assert!(stdout(&o).contains("新密码"));
+    assert!(
+        store
+            .account_by_username("itadmin")
+            .await
+            .unwrap()
+            .unwrap()
+            .must_change_password
+    );
+}

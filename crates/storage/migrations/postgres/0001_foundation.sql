@@ -17,7 +17,8 @@ CREATE TABLE orgs (
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
-CREATE INDEX orgs_path ON orgs(path);
+-- text_pattern_ops lets `path LIKE '/1/7/%'` use the index whatever the collation.
+CREATE INDEX orgs_path ON orgs(path text_pattern_ops);
 CREATE INDEX orgs_parent ON orgs(parent_id);
 
 CREATE TABLE accounts (

@@ -1,4 +1,5 @@
 -- Foundation: organizations, accounts, role grants, sessions, audit chain.
+-- Ids are AUTOINCREMENT so that an id named in the audit trail is never reused.
 -- Booleans are INTEGER 0/1 here and BOOLEAN on PostgreSQL (sqlx Any reads both as bool).
 -- Timestamps are RFC 3339 text in UTC (fixed width, so text order is time order); the same
 -- on PostgreSQL, so that both databases behave identically behind sqlx's Any driver.
@@ -6,7 +7,7 @@
 -- The organization tree. `path` is the materialized path of ids (/1/7/42/): a subtree is
 -- one indexed `path LIKE '/1/7/%'` on both databases.
 CREATE TABLE orgs (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     parent_id   BIGINT REFERENCES orgs(id),
     path        TEXT NOT NULL,
     code        TEXT NOT NULL UNIQUE,
@@ -22,7 +23,7 @@ CREATE INDEX orgs_path ON orgs(path);
 CREATE INDEX orgs_parent ON orgs(parent_id);
 
 CREATE TABLE accounts (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     password_hash TEXT NOT NULL,
@@ -43,7 +44,7 @@ CREATE INDEX accounts_org ON accounts(org_id);
 
 -- A role granted on an organization covers its subtree.
 CREATE TABLE role_grants (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     account_id  BIGINT NOT NULL REFERENCES accounts(id),
     role        TEXT NOT NULL,
     org_id      BIGINT NOT NULL REFERENCES orgs(id),

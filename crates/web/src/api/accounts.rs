@@ -98,7 +98,7 @@ pub async fn create(
         .store
         .org_by_code(req.org_code.trim())
         .await
-        .map_err(|_| Invalid::new("org_code", "所属组织不存在"))?;
+        .map_err(|_| Invalid::new("org_code", "所属组织不存在或不在您的管理范围内"))?;
     let parsed = parse_account(
         &req.username,
         &req.display_name,
@@ -107,7 +107,8 @@ pub async fn create(
         &req.portfolio,
         &req.role,
         &req.password,
-    )?;
+    )
+    .await?;
     let password = parsed.password.clone();
     let account = create_account(&state, &user, parsed).await?;
     Ok((

@@ -2,12 +2,26 @@
 
 use super::{ApiError, ApiResult};
 use crate::auth::CurrentUser;
+use crate::error::AppError;
 use crate::error::ErrorBody;
+use crate::extract::Query;
 use crate::AppState;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+
+/// The trail records every unit: only a grant at the top organization may read it.
+fn require_top(user: &CurrentUser) -> Result<(), ApiError> {
+    if user
+        .perms
+        .can_at_top(zeren_domain::permissions::Action::ViewAudit)
+    {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden.into())
+    }
+}
 
 #[derive(Deserialize, IntoParams)]
 pub struct AuditQuery {
@@ -36,11 +50,12 @@ pub struct AuditOut {
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery), responses((status = 200, body = Vec<AuditOut>), (status = 403, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> ApiResult<Vec<AuditOut>> {
+    require_top(&user)?;
     let limit = q.limit.unwrap_or(100).clamp(1, 500);
-    let offset = q.offset.unwrap_or(0).max(0);
+    let offset = q.offset.unwrap_or(0).clamp(0, i64::MAX / 2);
     let entries = state
         .store
         .audit_page(limit, offset, q.action.as_deref())
@@ -75,7 +90,8 @@ pub struct VerifyOut {
 
 /// Verifies the whole hash chain and names the first broken link.
 #[utoipa::path(get, path = "/api/v1/audit/verify", responses((status = 200, body = VerifyOut), (status = 403, body = ErrorBody)))]
-pub async fn verify(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<VerifyOut> {
+pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> ApiResult<VerifyOut> {
+    require_top(&user)?;
     let r = state
         .store
         .verify_audit_chain()

@@ -69,13 +69,14 @@ pub async fn check_draft(
             .await
             .map_err(ApiError::from)?,
     );
-    let findings = check(
-        &doc,
-        &CheckOptions {
-            disabled,
-            year: req.year,
-        },
-    );
+    let opts = CheckOptions {
+        disabled,
+        year: req.year,
+    };
+    // CPU work on a possibly large text: off the async workers.
+    let findings = tokio::task::spawn_blocking(move || check(&doc, &opts))
+        .await
+        .map_err(|e| ApiError::from(crate::error::AppError::Internal(e.to_string())))?;
     Ok(Json(
         findings
             .into_iter()

@@ -40,9 +40,19 @@ fn out(org: &Org, parent_code: Option<String>) -> OrgOut {
     }
 }
 
-async fn parent_code(state: &AppState, org: &Org) -> Result<Option<String>, AppError> {
+/// The parent's code, if the caller may see the parent.
+async fn parent_code(
+    state: &AppState,
+    user: &CurrentUser,
+    org: &Org,
+) -> Result<Option<String>, AppError> {
     Ok(match org.parent_id {
-        Some(p) => Some(state.store.org(p).await?.code),
+        Some(p) => {
+            let parent = state.store.org(p).await?;
+            user.perms
+                .can(Action::ViewOrgs, &parent.path)
+                .then_some(parent.code)
+        }
         None => None,
     })
 }
@@ -84,7 +94,7 @@ pub async fn show(
     Path(code): Path<String>,
 ) -> ApiResult<OrgOut> {
     let org = visible(&state, &user, &code).await?;
-    let parent = parent_code(&state, &org).await?;
+    let parent = parent_code(&state, &user, &org).await?;
     Ok(Json(out(&org, parent)))
 }
 
@@ -111,7 +121,7 @@ pub async fn create(
         .store
         .org_by_code(req.parent_code.trim())
         .await
-        .map_err(|_| Invalid::new("parent_code", "上级组织不存在"))?;
+        .map_err(|_| Invalid::new("parent_code", "上级组织不存在或不在您的管理范围内"))?;
     if !(0..=9999).contains(&req.sort_order) {
         return Err(Invalid::new("sort_order", "排序号应为0至9999的整数").into());
     }
@@ -157,7 +167,7 @@ pub async fn update(
                 .store
                 .org_by_code(pc.trim())
                 .await
-                .map_err(|_| Invalid::new("parent_code", "上级组织不存在"))?
+                .map_err(|_| Invalid::new("parent_code", "上级组织不存在或不在您的管理范围内"))?
                 .id,
         ),
         None => None,
@@ -170,6 +180,6 @@ pub async fn update(
         parent_id,
     };
     let org = change_org(&state, &user, &org, change).await?;
-    let parent = parent_code(&state, &org).await?;
+    let parent = parent_code(&state, &user, &org).await?;
     Ok(Json(out(&org, parent)))
 }

@@ -1,15 +1,17 @@
 //! Accounts and their roles: list, create, edit, reset password, grant and revoke roles.
 
-use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
+use super::{notice_text, render, FieldError, Layout, NoticeQuery, PageForm, PageResult};
+use crate::auth::hash_password;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use zeren_domain::account::{hash_password, parse_display_name, PasswordPolicy, Username};
+use zeren_domain::account::{parse_display_name, PasswordPolicy, Username};
 use zeren_domain::permissions::Action;
 use zeren_domain::role::Role;
 use zeren_domain::Invalid;
@@ -41,6 +43,7 @@ pub async fn index(
     for a in accounts {
         let grants = state.store.grant_rows(a.id).await?;
         let mut roles: Vec<&str> = grants.iter().map(|g| g.role.label()).collect();
+        roles.sort_unstable();
         roles.dedup();
         rows.push(AccountRow {
             org_name: orgs
@@ -81,17 +84,11 @@ async fn org_choices(state: &AppState, user: &CurrentUser) -> Result<Vec<Choice>
         .store
         .orgs_in(&user.perms.scope(Action::ManageAccounts))
         .await?;
-    let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
-    Ok(orgs
+    Ok(super::indented_choices(&orgs)
         .into_iter()
-        .filter(|o| o.active)
-        .map(|o| Choice {
-            value: o.id.to_string(),
-            label: format!(
-                "{}{}",
-                "　".repeat(o.depth().saturating_sub(min_depth)),
-                o.name
-            ),
+        .map(|(id, label)| Choice {
+            value: id.to_string(),
+            label,
         })
         .collect())
 }
@@ -121,18 +118,9 @@ pub struct AccountForm {
 pub struct AccountNewPage {
     pub layout: Layout,
     pub form: AccountForm,
-    pub error: Option<Invalid>,
+    pub error: FieldError,
     pub roles: Vec<Choice>,
     pub orgs: Vec<Choice>,
-}
-
-impl AccountNewPage {
-    pub fn err(&self, field: &str) -> String {
-        match &self.error {
-            Some(e) if e.field == field => e.message.clone(),
-            _ => String::new(),
-        }
-    }
 }
 
 pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResult {
@@ -142,7 +130,7 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageR
             role: Role::BranchSecretary.code().to_string(),
             ..Default::default()
         },
-        error: None,
+        error: FieldError(None),
         roles: role_choices(),
         orgs: org_choices(&state, &user).await?,
     };
@@ -151,8 +139,14 @@ pub async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageR
 
 fn limited(field: &'static str, label: &str, text: &str, max: usize) -> Result<String, Invalid> {
     let t = text.trim();
-    if t.chars().count() > max || t.chars().any(char::is_control) {
+    if t.chars().count() > max {
         return Err(Invalid::new(field, format!("{label}不能超过{max}个字符")));
+    }
+    if t.chars().any(char::is_control) {
+        return Err(Invalid::new(
+            field,
+            format!("{label}不能包含换行等控制字符"),
+        ));
     }
     Ok(t.to_string())
 }
@@ -166,7 +160,7 @@ pub struct AccountRequest {
 }
 
 /// Validates the create form's values; shared with the API.
-pub fn parse_account(
+pub async fn parse_account(
     username: &str,
     display_name: &str,
     org_id: i64,
@@ -190,7 +184,9 @@ pub fn parse_account(
         new: NewAccount {
             username,
             display_name,
-            password_hash: hash_password(&password),
+            password_hash: hash_password(&password)
+                .await
+                .map_err(|_| Invalid::new("password", "密码处理失败，请重试"))?,
             org_id,
             title,
             portfolio,
@@ -209,13 +205,15 @@ pub async fn create_account(
     user: &CurrentUser,
     req: AccountRequest,
 ) -> Result<Account, AppError> {
+    // Unknown and out-of-scope organizations get the same answer: existence is not revealed.
+    let out_of_scope = || Invalid::new("org_id", "所属组织不存在或不在您的管理范围内");
     let org = state
         .store
         .org(req.new.org_id)
         .await
-        .map_err(|_| Invalid::new("org_id", "请选择所属组织"))?;
+        .map_err(|_| out_of_scope())?;
     if !user.perms.can(Action::ManageAccounts, &org.path) {
-        return Err(AppError::Forbidden);
+        return Err(out_of_scope().into());
     }
     if !org.active {
         return Err(Invalid::new("org_id", "所属组织已停用").into());
@@ -252,7 +250,9 @@ pub async fn create(
             &f.portfolio,
             &f.role,
             &f.password,
-        ) {
+        )
+        .await
+        {
             Err(inv) => Err(AppError::Invalid(inv)),
             Ok(req) => {
                 let password = req.password.clone();
@@ -275,7 +275,7 @@ pub async fn create(
             let page = AccountNewPage {
                 layout: Layout::new(&user, "accounts", "新建账户"),
                 form,
-                error: Some(inv),
+                error: FieldError(Some(inv)),
                 roles: role_choices(),
                 orgs: org_choices(&state, &user).await?,
             };
@@ -303,6 +303,15 @@ async fn visible_account(
     if !user.perms.can(action, &org.path) {
         return Err(AppError::Forbidden);
     }
+    if action == Action::ManageAccounts {
+        // Whoever resets or deactivates an account must be able to manage every organization
+        // it holds a role on: a branch administrator cannot take over a committee account.
+        for g in state.store.grants(account.id).await? {
+            if !user.perms.may_grant(&g.org_path) {
+                return Err(AppError::Forbidden);
+            }
+        }
+    }
     Ok((account, org))
 }
 
@@ -317,16 +326,7 @@ pub struct AccountShowPage {
     pub roles: Vec<Choice>,
     pub orgs: Vec<Choice>,
     pub form: AccountForm,
-    pub error: Option<Invalid>,
-}
-
-impl AccountShowPage {
-    pub fn err(&self, field: &str) -> String {
-        match &self.error {
-            Some(e) if e.field == field => e.message.clone(),
-            _ => String::new(),
-        }
-    }
+    pub error: FieldError,
 }
 
 async fn show_page(
@@ -366,7 +366,7 @@ async fn show_page(
             Vec::new()
         },
         form,
-        error,
+        error: FieldError(error),
     };
     let mut resp = render(&page);
     *resp.status_mut() = status;
@@ -436,9 +436,10 @@ pub async fn reset_password(
 ) -> PageResult {
     let (account, _org) = visible_account(&state, &user, &id, Action::ManageAccounts).await?;
     let password = PasswordPolicy::generate();
+    let hash = hash_password(&password).await?;
     let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
     let account = tx
-        .set_password(account.id, &hash_password(&password), true, &user.actor())
+        .set_password(account.id, &hash, true, None, &user.actor())
         .await?;
     tx.commit().await?;
     Ok(render(&PasswordIssuedPage {
@@ -475,13 +476,13 @@ pub async fn grant(
     })();
     let result: Result<Response, AppError> = async {
         let (role, org_id) = parsed?;
-        let target = state
-            .store
-            .org(org_id)
-            .await
-            .map_err(|_| Invalid::new("org_id", "请选择授权范围"))?;
+        if account.id == user.account.id {
+            return Err(Invalid::new("role", "不能给自己授予角色，请由其他管理员办理").into());
+        }
+        let out_of_scope = || Invalid::new("org_id", "授权范围不存在或不在您的管理范围内");
+        let target = state.store.org(org_id).await.map_err(|_| out_of_scope())?;
         if !user.perms.may_grant(&target.path) {
-            return Err(AppError::Forbidden);
+            return Err(out_of_scope().into());
         }
         let mut tx = state.store.begin_write().await?;
         tx.grant_role(account.id, role, target.id, &user.actor())

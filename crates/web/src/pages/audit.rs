@@ -2,9 +2,10 @@
 
 use super::{render, Layout, PageResult};
 use crate::auth::CurrentUser;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::Deserialize;
 use zeren_domain::audit::AuditEntry;
 use zeren_domain::clock;
@@ -14,6 +15,8 @@ const PAGE_SIZE: i64 = 50;
 
 pub struct EntryRow {
     pub entry: AuditEntry,
+    /// The first 12 characters of the hash (a tampered row may hold anything).
+    pub short_hash: String,
     pub at: String,
     pub action_label: &'static str,
 }
@@ -52,6 +55,8 @@ fn action_label(action: &str) -> &'static str {
         "account.change_password" => "修改密码",
         "grant.create" => "授予角色",
         "grant.revoke" => "撤销角色",
+        "check_rules.update" => "修改体检规则",
+        "session.end_all" => "强制下线",
         _ => "其他操作",
     }
 }
@@ -61,8 +66,15 @@ pub async fn index(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> PageResult {
+    // The trail records every unit: only a grant at the top organization may read it.
+    if !user
+        .perms
+        .can_at_top(zeren_domain::permissions::Action::ViewAudit)
+    {
+        return Err(crate::error::AppError::Forbidden.into());
+    }
     let filter = match q.filter.as_deref() {
-        Some(f @ ("login." | "org." | "account." | "grant.")) => f.to_string(),
+        Some(f @ ("login." | "org." | "account." | "grant." | "check_rules.")) => f.to_string(),
         _ => String::new(),
     };
     let page = q
@@ -70,7 +82,7 @@ pub async fn index(
         .as_deref()
         .and_then(|p| p.parse::<i64>().ok())
         .unwrap_or(1)
-        .max(1);
+        .clamp(1, 1_000_000);
     let report = state.store.verify_audit_chain().await?;
     let total = state.store.audit_count().await?;
     let entries = state
@@ -80,6 +92,7 @@ pub async fn index(
     let rows = entries
         .into_iter()
         .map(|e| EntryRow {
+            short_hash: e.hash.chars().take(12).collect(),
             at: clock::display_cst(&e.at),
             action_label: action_label(&e.event.action),
             entry: e,

@@ -179,7 +179,10 @@ pub async fn submit(
     let mut upload: Option<(String, Vec<u8>)> = None;
     let mut year = String::new();
     let mut enabled: Vec<String> = Vec::new();
-    let bad = |_| AppError::BadRequest("上传的表单数据不完整，请重试".into());
+    // Keeps the multipart error's own status: 413 for an upload over the limit, 400 otherwise.
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        crate::error::rejection(e.status(), "上传的表单数据不完整，请重试")
+    };
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "text" => text = field.text().await.map_err(bad)?,
@@ -211,22 +214,15 @@ pub async fn submit(
         Ok(y) => y,
         Err(e) => return fail(e.body().message, text, year),
     };
-    let (name, doc) = match upload {
-        Some((name, bytes)) => match parse_upload(&name, &bytes) {
-            Ok(doc) => (name, doc),
-            Err(e) => return fail(e.public_message(), text, year),
-        },
-        None if text.trim().is_empty() => {
-            return fail("请粘贴报告文本或上传文件".into(), text, year)
-        }
-        None => ("粘贴的文本".to_string(), Document::from_text(&text)),
-    };
+    if upload.is_none() && text.trim().is_empty() {
+        return fail("请粘贴报告文本或上传文件".into(), text, year);
+    }
     let mut disabled: Vec<String> = RULES
         .iter()
         .filter(|r| !enabled.iter().any(|e| e == r.id))
         .map(|r| r.id.to_string())
         .collect();
-    for d in org_disabled {
+    for d in org_disabled.iter().cloned() {
         if !disabled.contains(&d) {
             disabled.push(d);
         }
@@ -235,7 +231,25 @@ pub async fn submit(
         disabled: disabled.clone(),
         year: parsed_year,
     };
-    let findings = check(&doc, &opts);
+    let pasted = text.clone();
+    // Reading a .docx and checking megabytes of text is CPU work: keep it off the async workers.
+    let checked = tokio::task::spawn_blocking(move || {
+        let (name, doc) = match upload {
+            Some((name, bytes)) => (name.clone(), parse_upload(&name, &bytes)?),
+            None => ("粘贴的文本".to_string(), Document::from_text(&pasted)),
+        };
+        let findings = check(&doc, &opts);
+        let year = opts
+            .year
+            .or_else(|| zeren_reports::checker::detect_year(&doc));
+        Ok::<_, AppError>((name, doc, findings, year))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let (name, doc, findings, detected_year) = match checked {
+        Ok(v) => v,
+        Err(e) => return fail(e.public_message(), text, year),
+    };
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let page = CheckResultPage {
         layout: Layout::new(&user, "check", "体检结果"),
@@ -253,8 +267,7 @@ pub async fn submit(
                 finding: f,
             })
             .collect(),
-        year: parsed_year
-            .or_else(|| zeren_reports::checker::detect_year(&doc))
+        year: detected_year
             .map(|y| y.to_string())
             .unwrap_or_else(|| "未识别".into()),
         disabled: disabled

@@ -70,7 +70,7 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
             href: "/accounts",
         });
     }
-    if user.perms.can_somewhere(Action::ViewAudit) {
+    if user.perms.can_at_top(Action::ViewAudit) {
         stats.push(Stat {
             label: "审计记录",
             value: state.store.audit_count().await?,
@@ -99,7 +99,7 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
             note: "为班子成员、支部书记、党务工作者开通账户",
         });
     }
-    if user.perms.can_somewhere(Action::ViewAudit) {
+    if user.perms.can_at_top(Action::ViewAudit) {
         shortcuts.push(Shortcut {
             label: "校验审计链",
             href: "/audit",

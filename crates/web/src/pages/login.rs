@@ -6,9 +6,10 @@ use crate::auth::{
     SESSION_COOKIE,
 };
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
@@ -29,10 +30,20 @@ pub struct LoginQuery {
     pub next: Option<String>,
 }
 
-/// Only same-site paths, so the login page cannot be used to bounce users elsewhere.
+/// Only same-site paths, so the login page cannot be used to bounce users elsewhere. Browsers
+/// drop tabs and newlines from URLs ("/\t/evil" becomes "//evil"), so any whitespace or control
+/// character is refused outright.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && n.len() <= 512
+                && n.chars().all(|c| c > ' ' && c != '\u{7f}') =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -155,6 +166,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x")), "/");
+        assert_eq!(safe_next(Some("/a b")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -2,14 +2,16 @@
 
 use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
 use crate::auth::CurrentUser;
+use crate::auth::{hash_password, verify_password};
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use zeren_domain::account::{hash_password, verify_password, PasswordPolicy};
+use zeren_domain::account::PasswordPolicy;
 use zeren_domain::permissions::Action;
 use zeren_storage::GrantRow;
 
@@ -106,7 +108,19 @@ pub async fn password_submit(
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         Ok(resp)
     };
-    if !verify_password(&f.current, &user.account.password_hash) {
+    if !verify_password(&f.current, &user.account.password_hash).await {
+        // Counted like a failed login, so a taken-over session cannot guess without limit.
+        let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
+        let locked = tx
+            .record_login_failure(&user.account, &user.address, "bad_current_password")
+            .await?;
+        if locked {
+            tx.end_all_sessions(user.account.id, &user.actor()).await?;
+        }
+        tx.commit().await?;
+        if locked {
+            return Ok(Redirect::to("/login").into_response());
+        }
         return fail("current", "当前密码不正确".into());
     }
     if let Err(e) = PasswordPolicy::check(&f.new_password, &user.account.username) {
@@ -118,11 +132,13 @@ pub async fn password_submit(
     if f.new_password == f.current {
         return fail("new_password", "新密码不能与当前密码相同".into());
     }
+    let hash = hash_password(&f.new_password).await?;
     let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
     tx.set_password(
         user.account.id,
-        &hash_password(&f.new_password),
+        &hash,
         false,
+        Some(&user.token_hash),
         &user.actor(),
     )
     .await?;

@@ -79,6 +79,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for PageForm<T> {
     }
 }
 
+/// The rejected field of a form, if any: templates show its message beside that field.
+pub struct FieldError(pub Option<zeren_domain::Invalid>);
+
+impl FieldError {
+    /// The message for `field`, or empty when the error (if any) concerns another field.
+    pub fn get(&self, field: &str) -> String {
+        match &self.0 {
+            Some(e) if e.field == field => e.message.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Organizations as indented choices for a select box (the tree shown in one column).
+pub fn indented_choices(orgs: &[zeren_storage::Org]) -> Vec<(i64, String)> {
+    let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
+    orgs.iter()
+        .filter(|o| o.active)
+        .map(|o| {
+            (
+                o.id,
+                format!(
+                    "{}{}",
+                    "　".repeat(o.depth().saturating_sub(min_depth)),
+                    o.name
+                ),
+            )
+        })
+        .collect()
+}
+
 pub struct NavItem {
     pub key: &'static str,
     pub label: &'static str,
@@ -126,7 +157,7 @@ impl Layout {
                 href: "/check",
             });
         }
-        if p.can_somewhere(Action::ViewAudit) {
+        if p.can_at_top(Action::ViewAudit) {
             nav.push(NavItem {
                 key: "audit",
                 label: "审计日志",
@@ -139,6 +170,7 @@ impl Layout {
             href: "/me",
         });
         let mut roles: Vec<&str> = user.perms.grants().iter().map(|g| g.role.label()).collect();
+        roles.sort_unstable();
         roles.dedup();
         Self {
             title: title.into(),

@@ -1,11 +1,12 @@
 //! The organization tree: browse, create, rename, move, deactivate.
 
-use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
+use super::{notice_text, render, FieldError, Layout, NoticeQuery, PageForm, PageResult};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::extract::Query;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -95,18 +96,13 @@ async fn parent_options(
         .store
         .orgs_in(&user.perms.scope(Action::ManageOrgs))
         .await?;
-    let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
-    Ok(orgs
+    let orgs: Vec<Org> = orgs
         .into_iter()
-        .filter(|o| o.active && !exclude.is_some_and(|e| e.path.covers(&o.path)))
-        .map(|o| ParentOption {
-            id: o.id,
-            label: format!(
-                "{}{}",
-                "　".repeat(o.depth().saturating_sub(min_depth)),
-                o.name
-            ),
-        })
+        .filter(|o| !exclude.is_some_and(|e| e.path.covers(&o.path)))
+        .collect();
+    Ok(super::indented_choices(&orgs)
+        .into_iter()
+        .map(|(id, label)| ParentOption { id, label })
         .collect())
 }
 
@@ -120,7 +116,7 @@ pub struct OrgShowPage {
     pub people: Vec<Account>,
     pub can_manage: bool,
     pub form: OrgForm,
-    pub error: Option<Invalid>,
+    pub error: FieldError,
     pub kinds: Vec<KindOption>,
     pub parents: Vec<ParentOption>,
     pub check_rules: Vec<CheckRuleRow>,
@@ -133,15 +129,6 @@ pub struct CheckRuleRow {
     pub on_here: bool,
     /// Switched off by an organization above: cannot be switched on here.
     pub off_above: bool,
-}
-
-impl OrgShowPage {
-    pub fn err(&self, field: &str) -> String {
-        match &self.error {
-            Some(e) if e.field == field => e.message.clone(),
-            _ => String::new(),
-        }
-    }
 }
 
 async fn show_page(
@@ -171,7 +158,22 @@ async fn show_page(
         .filter(|a| a.org_id == org.id)
         .collect();
     let parents = if can_manage {
-        parent_options(state, user, Some(&org)).await?
+        let mut options = parent_options(state, user, Some(&org)).await?;
+        // The current parent is always offered, even outside the user's scope, so saving
+        // other fields never moves the organization by accident.
+        if let Some(pid) = org.parent_id {
+            if !options.iter().any(|o| o.id == pid) {
+                let parent = state.store.org(pid).await?;
+                options.insert(
+                    0,
+                    ParentOption {
+                        id: pid,
+                        label: format!("{}（当前上级）", parent.name),
+                    },
+                );
+            }
+        }
+        options
     } else {
         Vec::new()
     };
@@ -208,7 +210,7 @@ async fn show_page(
         children,
         people,
         can_manage,
-        error,
+        error: FieldError(error),
         kinds: kind_options(),
         parents,
     };
@@ -288,18 +290,9 @@ impl OrgForm {
 pub struct OrgNewPage {
     pub layout: Layout,
     pub form: OrgForm,
-    pub error: Option<Invalid>,
+    pub error: FieldError,
     pub kinds: Vec<KindOption>,
     pub parents: Vec<ParentOption>,
-}
-
-impl OrgNewPage {
-    pub fn err(&self, field: &str) -> String {
-        match &self.error {
-            Some(e) if e.field == field => e.message.clone(),
-            _ => String::new(),
-        }
-    }
 }
 
 #[derive(Deserialize, Default)]
@@ -320,7 +313,7 @@ pub async fn new_form(
     let page = OrgNewPage {
         layout: Layout::new(&user, "orgs", "新建组织"),
         form,
-        error: None,
+        error: FieldError(None),
         kinds: kind_options(),
         parents: parent_options(&state, &user, None).await?,
     };
@@ -354,7 +347,7 @@ pub async fn create(
             let page = OrgNewPage {
                 layout: Layout::new(&user, "orgs", "新建组织"),
                 form: f,
-                error: Some(inv),
+                error: FieldError(Some(inv)),
                 kinds: kind_options(),
                 parents: parent_options(&state, &user, None).await?,
             };
@@ -366,6 +359,17 @@ pub async fn create(
     }
 }
 
+/// A prospective parent the user may manage. Unknown and out-of-scope organizations get the
+/// same answer, so the form does not reveal what exists outside the user's subtree.
+async fn managed_parent(state: &AppState, user: &CurrentUser, id: i64) -> Result<Org, AppError> {
+    let out_of_scope = || Invalid::new("parent_id", "上级组织不存在或不在您的管理范围内");
+    let parent = state.store.org(id).await.map_err(|_| out_of_scope())?;
+    if !user.perms.can(Action::ManageOrgs, &parent.path) {
+        return Err(out_of_scope().into());
+    }
+    Ok(parent)
+}
+
 /// Creates an organization below a parent the user may manage. Shared with the API.
 pub async fn create_org(
     state: &AppState,
@@ -375,13 +379,9 @@ pub async fn create_org(
     let parent_id = new
         .parent_id
         .ok_or_else(|| Invalid::new("parent_id", "请选择上级组织"))?;
-    let parent = state
-        .store
-        .org(parent_id)
-        .await
-        .map_err(|_| Invalid::new("parent_id", "上级组织不存在"))?;
-    if !user.perms.can(Action::ManageOrgs, &parent.path) {
-        return Err(AppError::Forbidden);
+    let parent = managed_parent(state, user, parent_id).await?;
+    if !parent.active {
+        return Err(Invalid::new("parent_id", "上级组织已停用，不能在其下新建组织").into());
     }
     let mut tx = state.store.begin_write().await?;
     let org = tx.create_org(new, &user.actor()).await?;
@@ -401,13 +401,8 @@ pub async fn change_org(
         return Err(AppError::Forbidden);
     }
     if let Some(pid) = change.parent_id {
-        let parent = state
-            .store
-            .org(pid)
-            .await
-            .map_err(|_| Invalid::new("parent_id", "上级组织不存在"))?;
-        if !user.perms.can(Action::ManageOrgs, &parent.path) {
-            return Err(AppError::Forbidden);
+        if Some(pid) != org.parent_id {
+            managed_parent(state, user, pid).await?;
         }
     }
     let mut tx = state.store.begin_write().await?;

@@ -112,12 +112,16 @@ impl TestApp {
     }
 
     pub async fn token(&self, username: &str) -> String {
+        self.token_with(username, password_of(username)).await
+    }
+
+    pub async fn token_with(&self, username: &str, password: &str) -> String {
         let r = self
             .request(
                 Method::POST,
                 "/api/v1/auth/token",
                 None,
-                Some(serde_json::json!({"username": username, "password": password_of(username)})),
+                Some(serde_json::json!({"username": username, "password": password})),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "token for {username}: {}", r.body);
@@ -151,8 +155,13 @@ impl TestApp {
             r.body
         );
         let session = r.cookie("zeren_session").expect("session cookie");
-        let page = self.get("/me", Some(&session)).await;
-        let csrf = extract_csrf(&page.body).unwrap_or_default();
+        let mut page = self.get("/me", Some(&session)).await;
+        if page.status == StatusCode::SEE_OTHER {
+            // An account that must change its password first is sent to that form.
+            let to = page.location().to_string();
+            page = self.get(&to, Some(&session)).await;
+        }
+        let csrf = extract_csrf(&page.body).expect("a page with the session's CSRF token");
         (session, csrf)
     }
 

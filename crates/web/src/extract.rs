@@ -1,0 +1,27 @@
+//! Extractors whose rejections are rendered like every other error: a Chinese page for
+//! browsers, JSON `{code, message}` for the API, always with a 4xx status.
+
+use crate::error::rejection;
+use crate::{is_api, respond_error};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Response;
+use serde::de::DeserializeOwned;
+
+/// A query string. A malformed one (a duplicated or mistyped parameter) is a 400 in the
+/// caller's language, not axum's plain-text rejection.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Query(v)),
+            Err(r) => Err(respond_error(
+                is_api(parts.uri.path()),
+                rejection(r.status(), &r.body_text()),
+            )),
+        }
+    }
+}
