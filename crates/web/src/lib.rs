@@ -7,6 +7,7 @@ pub mod auth;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod manage;
 pub mod pages;
 pub mod routes;
 

@@ -7,7 +7,7 @@ use crate::{api, assets, pages, AppState, UPLOAD_LIMIT};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, patch, post, MethodRouter};
+use axum::routing::{delete, get, patch, post, put, MethodRouter};
 use axum::Router;
 use zeren_domain::permissions::Action::*;
 
@@ -37,6 +37,8 @@ pub fn table() -> Vec<RouteSpec> {
     const GET: Method = Method::GET;
     const POST: Method = Method::POST;
     const PATCH: Method = Method::PATCH;
+    const PUT: Method = Method::PUT;
+    const DELETE: Method = Method::DELETE;
     vec![
         spec(GET, "/healthz", Public, get(pages::healthz)),
         spec(GET, "/static/{name}", Public, get(assets::serve)),
@@ -133,6 +135,55 @@ pub fn table() -> Vec<RouteSpec> {
         // JSON API
         spec(GET, "/api/v1/openapi.json", Public, get(api::openapi_json)),
         spec(POST, "/api/v1/auth/token", Public, post(api::auth::token)),
+        spec(POST, "/api/v1/auth/logout", Login, post(api::auth::logout)),
+        spec(
+            POST,
+            "/api/v1/me/password",
+            Login,
+            post(api::auth::change_password),
+        ),
+        spec(
+            GET,
+            "/api/v1/orgs/{code}/check-rules",
+            Action(ViewOrgs),
+            get(api::orgs::check_rules),
+        ),
+        spec(
+            PUT,
+            "/api/v1/orgs/{code}/check-rules",
+            Action(ManageOrgs),
+            put(api::orgs::set_check_rules),
+        ),
+        spec(
+            GET,
+            "/api/v1/accounts/{username}",
+            Action(ViewAccounts),
+            get(api::accounts::show),
+        ),
+        spec(
+            PATCH,
+            "/api/v1/accounts/{username}",
+            Action(ManageAccounts),
+            patch(api::accounts::update),
+        ),
+        spec(
+            POST,
+            "/api/v1/accounts/{username}/password",
+            Action(ManageAccounts),
+            post(api::accounts::reset_password),
+        ),
+        spec(
+            POST,
+            "/api/v1/accounts/{username}/grants",
+            Action(ManageAccounts),
+            post(api::accounts::grant),
+        ),
+        spec(
+            DELETE,
+            "/api/v1/accounts/{username}/grants/{id}",
+            Action(ManageAccounts),
+            delete(api::accounts::revoke),
+        ),
         spec(GET, "/api/v1/me", Member, get(api::auth::me)),
         spec(GET, "/api/v1/orgs", Action(ViewOrgs), get(api::orgs::list)),
         spec(

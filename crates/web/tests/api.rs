@@ -338,3 +338,194 @@ async fn the_field_is_named_in_validation_errors() {
     assert_eq!(r.json()["field"], "name");
     assert_eq!(r.json()["message"], "请填写组织名称");
 }
+
+#[tokio::test]
+async fn accounts_are_managed_over_the_api_as_on_the_pages() {
+    let app = demo_app().await;
+    let admin = app.token("admin").await;
+    let r = app
+        .request(Method::GET, "/api/v1/accounts/zb-v01", Some(&admin), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["org_code"], "qs-v01");
+    assert_eq!(r.json()["roles"], json!(["branch_secretary"]));
+
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/accounts/zb-v01",
+            Some(&admin),
+            Some(json!({"title": "东岭村党支部书记、村委会主任"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["title"], "东岭村党支部书记、村委会主任");
+    assert_eq!(
+        r.json()["display_name"],
+        "李明",
+        "fields not sent stay as they were"
+    );
+
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/accounts/zb-v01/grants",
+            Some(&admin),
+            Some(json!({"role": "viewer", "org_code": "qs"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let grants = r.json()["grants"].clone();
+    let viewer = grants
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["role"] == "viewer")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let r = app
+        .request(
+            Method::DELETE,
+            &format!("/api/v1/accounts/zb-v01/grants/{viewer}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["roles"], json!(["branch_secretary"]));
+
+    // A reset password must be changed before anything else, over the API too.
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/accounts/zb-v01/password",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let initial = r.json()["initial_password"].as_str().unwrap().to_string();
+    let t = app.token_with("zb-v01", &initial).await;
+    let r = app
+        .request(Method::GET, "/api/v1/orgs", Some(&t), None)
+        .await;
+    assert_eq!(r.json()["code"], "password_change_required");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/me/password",
+            Some(&t),
+            Some(json!({"current": initial, "new_password": "abc"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "new_password");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/me/password",
+            Some(&t),
+            Some(json!({"current": initial, "new_password": "Dongling#2027"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .request(Method::GET, "/api/v1/orgs", Some(&t), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // Logging out ends the token.
+    let r = app
+        .request(Method::POST, "/api/v1/auth/logout", Some(&t), None)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = app.request(Method::GET, "/api/v1/me", Some(&t), None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+
+    // Deactivating: the account can no longer log in, and is never deleted.
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/accounts/zb-v01",
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(r.json()["active"], false);
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"username": "zb-v01", "password": "Dongling#2027"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Nobody deactivates themselves or grants themselves roles.
+    let r = app
+        .request(
+            Method::PATCH,
+            "/api/v1/accounts/admin",
+            Some(&admin),
+            Some(json!({"active": false})),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "active");
+    let r = app
+        .request(
+            Method::POST,
+            "/api/v1/accounts/admin/grants",
+            Some(&admin),
+            Some(json!({"role": "inspector", "org_code": "qs"})),
+        )
+        .await;
+    assert_eq!(r.json()["field"], "role");
+    let r = app
+        .request(Method::GET, "/api/v1/accounts/nobody", Some(&admin), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn check_rules_are_read_and_set_per_organization() {
+    let app = demo_app().await;
+    let admin = app.token("admin").await;
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/orgs/qs-jg/check-rules",
+            Some(&admin),
+            Some(json!({"disabled": ["time", "numbering.style"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app
+        .request(
+            Method::GET,
+            "/api/v1/orgs/qs-jg/check-rules",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["disabled"], json!(["time", "numbering.style"]));
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/orgs/qs-jg/check-rules",
+            Some(&admin),
+            Some(json!({"disabled": ["spelling"]})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "disabled");
+    let branch = app.token("zb-jg1").await;
+    let r = app
+        .request(
+            Method::PUT,
+            "/api/v1/orgs/qs-jg1/check-rules",
+            Some(&branch),
+            Some(json!({"disabled": []})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}

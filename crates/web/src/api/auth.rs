@@ -2,7 +2,8 @@
 
 use super::{ApiError, ApiJson, ApiResult};
 use crate::auth::{self, CurrentUser, RequestContext};
-use crate::error::ErrorBody;
+use crate::error::{AppError, ErrorBody};
+use crate::manage::accounts;
 use crate::AppState;
 use axum::extract::State;
 use axum::{Extension, Json};
@@ -89,4 +90,49 @@ pub async fn me(State(state): State<AppState>, user: CurrentUser) -> ApiResult<M
             .collect(),
         actions: user.perms.actions(),
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current: String,
+    pub new_password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Done {
+    pub ok: bool,
+}
+
+/// Changes the caller's own password (also the way out of `password_change_required`).
+/// Other sessions and tokens of the account end; this token stays valid.
+#[utoipa::path(post, path = "/api/v1/me/password", request_body = ChangePassword, responses((status = 200, body = Done), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<ChangePassword>,
+) -> ApiResult<Done> {
+    match accounts::change_own_password(
+        &state,
+        &user,
+        &req.current,
+        &req.new_password,
+        &req.new_password,
+    )
+    .await?
+    {
+        accounts::OwnPassword::Changed => Ok(Json(Done { ok: true })),
+        accounts::OwnPassword::Locked => Err(AppError::Unauthorized.into()),
+    }
+}
+
+/// Ends the caller's token (or session).
+#[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 200, body = Done), (status = 401, body = ErrorBody)))]
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Done> {
+    let mut tx = state.store.begin_write().await.map_err(ApiError::from)?;
+    tx.end_session(&user.token_hash, &user.actor())
+        .await
+        .map_err(ApiError::from)?;
+    tx.commit().await.map_err(ApiError::from)?;
+    Ok(Json(Done { ok: true }))
 }

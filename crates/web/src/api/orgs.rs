@@ -3,7 +3,7 @@
 use super::{ApiError, ApiJson, ApiResult};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, ErrorBody};
-use crate::pages::orgs::{change_org, create_org};
+use crate::manage::orgs;
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -74,18 +74,6 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
     ))
 }
 
-async fn visible(state: &AppState, user: &CurrentUser, code: &str) -> Result<Org, AppError> {
-    let org = state
-        .store
-        .org_by_code(code)
-        .await
-        .map_err(|_| AppError::NotFound("该组织"))?;
-    if !user.perms.can(Action::ViewOrgs, &org.path) {
-        return Err(AppError::NotFound("该组织"));
-    }
-    Ok(org)
-}
-
 /// One organization by code.
 #[utoipa::path(get, path = "/api/v1/orgs/{code}", params(("code" = String, Path)), responses((status = 200, body = OrgOut), (status = 404, body = ErrorBody)))]
 pub async fn show(
@@ -93,7 +81,7 @@ pub async fn show(
     user: CurrentUser,
     Path(code): Path<String>,
 ) -> ApiResult<OrgOut> {
-    let org = visible(&state, &user, &code).await?;
+    let org = orgs::by_code(&state, &user, &code).await?;
     let parent = parent_code(&state, &user, &org).await?;
     Ok(Json(out(&org, parent)))
 }
@@ -132,7 +120,7 @@ pub async fn create(
         kind: OrgKind::parse(&req.kind)?,
         sort_order: req.sort_order,
     };
-    let org = create_org(&state, &user, new).await?;
+    let org = orgs::create(&state, &user, new).await?;
     Ok((StatusCode::CREATED, Json(out(&org, Some(parent.code)))))
 }
 
@@ -155,7 +143,7 @@ pub async fn update(
     Path(code): Path<String>,
     ApiJson(req): ApiJson<UpdateOrg>,
 ) -> ApiResult<OrgOut> {
-    let org = visible(&state, &user, &code).await?;
+    let org = orgs::by_code(&state, &user, &code).await?;
     if let Some(n) = req.sort_order {
         if !(0..=9999).contains(&n) {
             return Err(Invalid::new("sort_order", "排序号应为0至9999的整数").into());
@@ -179,7 +167,44 @@ pub async fn update(
         active: req.active,
         parent_id,
     };
-    let org = change_org(&state, &user, &org, change).await?;
+    let org = orgs::change(&state, &user, &org, change).await?;
     let parent = parent_code(&state, &user, &org).await?;
     Ok(Json(out(&org, parent)))
+}
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRules {
+    /// Report-checker rule ids (or `id.sub` prefixes) switched off on this organization and
+    /// so on everything below it.
+    pub disabled: Vec<String>,
+}
+
+/// The report-checker rules switched off on this organization itself.
+#[utoipa::path(get, path = "/api/v1/orgs/{code}/check-rules", params(("code" = String, Path)), responses((status = 200, body = CheckRules), (status = 404, body = ErrorBody)))]
+pub async fn check_rules(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<CheckRules> {
+    let org = orgs::by_code(&state, &user, &code).await?;
+    let disabled = state
+        .store
+        .check_rules_disabled_at(org.id)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(Json(CheckRules { disabled }))
+}
+
+/// Replaces the report-checker rules switched off on this organization.
+#[utoipa::path(put, path = "/api/v1/orgs/{code}/check-rules", params(("code" = String, Path)), request_body = CheckRules, responses((status = 200, body = CheckRules), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_check_rules(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(code): Path<String>,
+    ApiJson(req): ApiJson<CheckRules>,
+) -> ApiResult<CheckRules> {
+    let org = orgs::by_code(&state, &user, &code).await?;
+    let disabled = orgs::set_check_rules(&state, &user, &org, req.disabled).await?;
+    Ok(Json(CheckRules { disabled }))
 }

@@ -2,16 +2,15 @@
 
 use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
 use crate::auth::CurrentUser;
-use crate::auth::{hash_password, verify_password};
 use crate::error::AppError;
 use crate::extract::Query;
+use crate::manage::accounts::{self, OwnPassword};
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
-use zeren_domain::account::PasswordPolicy;
 use zeren_domain::permissions::Action;
 use zeren_storage::GrantRow;
 
@@ -108,40 +107,13 @@ pub async fn password_submit(
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         Ok(resp)
     };
-    if !verify_password(&f.current, &user.account.password_hash).await {
-        // Counted like a failed login, so a taken-over session cannot guess without limit.
-        let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
-        let locked = tx
-            .record_login_failure(&user.account, &user.address, "bad_current_password")
-            .await?;
-        if locked {
-            tx.end_all_sessions(user.account.id, &user.actor()).await?;
-        }
-        tx.commit().await?;
-        if locked {
-            return Ok(Redirect::to("/login").into_response());
-        }
-        return fail("current", "当前密码不正确".into());
+    match accounts::change_own_password(&state, &user, &f.current, &f.new_password, &f.confirm)
+        .await
+    {
+        Ok(OwnPassword::Changed) => {}
+        Ok(OwnPassword::Locked) => return Ok(Redirect::to("/login").into_response()),
+        Err(AppError::Invalid(inv)) => return fail(inv.field, inv.message),
+        Err(e) => return Err(e.into()),
     }
-    if let Err(e) = PasswordPolicy::check(&f.new_password, &user.account.username) {
-        return fail("new_password", e.to_string());
-    }
-    if f.new_password != f.confirm {
-        return fail("confirm", "两次输入的新密码不一致".into());
-    }
-    if f.new_password == f.current {
-        return fail("new_password", "新密码不能与当前密码相同".into());
-    }
-    let hash = hash_password(&f.new_password).await?;
-    let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
-    tx.set_password(
-        user.account.id,
-        &hash,
-        false,
-        Some(&user.token_hash),
-        &user.actor(),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(Redirect::to("/me?notice=password_changed").into_response())
 }

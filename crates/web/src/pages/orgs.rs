@@ -4,6 +4,7 @@ use super::{notice_text, render, FieldError, Layout, NoticeQuery, PageForm, Page
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::Query;
+use crate::manage::orgs;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -54,16 +55,6 @@ pub async fn index(
         can_manage: user.perms.can_somewhere(Action::ManageOrgs),
     };
     Ok(render(&page))
-}
-
-/// An organization the user may see, or 404 (its existence is not revealed).
-async fn visible_org(state: &AppState, user: &CurrentUser, id: &str) -> Result<Org, AppError> {
-    let id: i64 = id.parse().map_err(|_| AppError::NotFound("该组织"))?;
-    let org = state.store.org(id).await?;
-    if !user.perms.can(Action::ViewOrgs, &org.path) {
-        return Err(AppError::NotFound("该组织"));
-    }
-    Ok(org)
 }
 
 pub struct KindOption {
@@ -225,7 +216,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> PageResult {
-    let org = visible_org(&state, &user, &id).await?;
+    let org = orgs::by_id(&state, &user, &id).await?;
     show_page(
         &state,
         &user,
@@ -338,7 +329,7 @@ pub async fn create(
     }
     .await;
     let outcome = match result {
-        Ok(new) => create_org(&state, &user, new).await,
+        Ok(new) => orgs::create(&state, &user, new).await,
         Err(e) => Err(e),
     };
     match outcome {
@@ -359,65 +350,13 @@ pub async fn create(
     }
 }
 
-/// A prospective parent the user may manage. Unknown and out-of-scope organizations get the
-/// same answer, so the form does not reveal what exists outside the user's subtree.
-async fn managed_parent(state: &AppState, user: &CurrentUser, id: i64) -> Result<Org, AppError> {
-    let out_of_scope = || Invalid::new("parent_id", "上级组织不存在或不在您的管理范围内");
-    let parent = state.store.org(id).await.map_err(|_| out_of_scope())?;
-    if !user.perms.can(Action::ManageOrgs, &parent.path) {
-        return Err(out_of_scope().into());
-    }
-    Ok(parent)
-}
-
-/// Creates an organization below a parent the user may manage. Shared with the API.
-pub async fn create_org(
-    state: &AppState,
-    user: &CurrentUser,
-    new: NewOrg,
-) -> Result<Org, AppError> {
-    let parent_id = new
-        .parent_id
-        .ok_or_else(|| Invalid::new("parent_id", "请选择上级组织"))?;
-    let parent = managed_parent(state, user, parent_id).await?;
-    if !parent.active {
-        return Err(Invalid::new("parent_id", "上级组织已停用，不能在其下新建组织").into());
-    }
-    let mut tx = state.store.begin_write().await?;
-    let org = tx.create_org(new, &user.actor()).await?;
-    tx.commit().await?;
-    Ok(org)
-}
-
-/// Applies a change to an organization the user may manage (and, when moving, may manage
-/// the new parent too). Shared with the API.
-pub async fn change_org(
-    state: &AppState,
-    user: &CurrentUser,
-    org: &Org,
-    change: OrgChange,
-) -> Result<Org, AppError> {
-    if !user.perms.can(Action::ManageOrgs, &org.path) {
-        return Err(AppError::Forbidden);
-    }
-    if let Some(pid) = change.parent_id {
-        if Some(pid) != org.parent_id {
-            managed_parent(state, user, pid).await?;
-        }
-    }
-    let mut tx = state.store.begin_write().await?;
-    let org = tx.update_org(org.id, change, &user.actor()).await?;
-    tx.commit().await?;
-    Ok(org)
-}
-
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     PageForm(f): PageForm<OrgForm>,
 ) -> PageResult {
-    let org = visible_org(&state, &user, &id).await?;
+    let org = orgs::by_id(&state, &user, &id).await?;
     let parsed = (|| {
         let parent_id = if org.parent_id.is_some() {
             Some(f.parent_id()?)
@@ -433,7 +372,7 @@ pub async fn update(
         })
     })();
     let outcome = match parsed {
-        Ok(change) => change_org(&state, &user, &org, change).await,
+        Ok(change) => orgs::change(&state, &user, &org, change).await,
         Err(inv) => Err(AppError::Invalid(inv)),
     };
     match outcome {
@@ -453,10 +392,7 @@ pub async fn save_check_rules(
     Path(id): Path<String>,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let org = visible_org(&state, &user, &id).await?;
-    if !user.perms.can(Action::ManageOrgs, &org.path) {
-        return Err(AppError::Forbidden.into());
-    }
+    let org = orgs::by_id(&state, &user, &id).await?;
     let on: Vec<&str> = fields
         .iter()
         .filter(|(k, _)| k == "rule")
@@ -467,8 +403,6 @@ pub async fn save_check_rules(
         .filter(|r| !on.contains(&r.id))
         .map(|r| r.id.to_string())
         .collect();
-    let mut tx = state.store.begin_write().await.map_err(AppError::from)?;
-    tx.set_check_rules(org.id, &disabled, &user.actor()).await?;
-    tx.commit().await?;
+    orgs::set_check_rules(&state, &user, &org, disabled).await?;
     Ok(Redirect::to(&format!("/orgs/{}?notice=rules_saved", org.id)).into_response())
 }

@@ -1,0 +1,6 @@
+//! What pages and the API both do: each operation checks permission over the organization
+//! concerned, validates, writes in one audited transaction, and answers with typed errors.
+//! Handlers only translate forms or JSON into these calls and render the outcome.
+
+pub mod accounts;
+pub mod orgs;
