@@ -132,6 +132,12 @@ impl ChainVerifier {
     pub fn count(&self) -> u64 {
         self.count
     }
+
+    /// The hash of the last entry that held. Written down outside the system (a printout, a
+    /// superior's records), it also reveals rows later deleted from the end of the chain.
+    pub fn head(&self) -> &str {
+        &self.prev
+    }
 }
 
 /// Walks entries in `seq` order and checks every link. Returns how many entries held.

@@ -64,6 +64,8 @@ fn from_row(row: &AnyRow) -> Result<AuditEntry> {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChainReport {
     pub entries: u64,
+    /// Hash of the last entry that held (the genesis value for an empty trail).
+    pub head: String,
     pub broken: Option<BrokenLink>,
 }
 
@@ -116,6 +118,7 @@ impl Store {
                 if let Err(broken) = verifier.push(&entry) {
                     return Ok(ChainReport {
                         entries: verifier.count(),
+                        head: verifier.head().to_string(),
                         broken: Some(broken),
                     });
                 }
@@ -127,6 +130,7 @@ impl Store {
         }
         Ok(ChainReport {
             entries: verifier.count(),
+            head: verifier.head().to_string(),
             broken: None,
         })
     }

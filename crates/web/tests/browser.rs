@@ -247,6 +247,22 @@ async fn login_create_branch_and_account_then_logout() {
     b.goto("/accounts").await;
     assert!(b.text("#accounts-table").await.contains("钱进"));
     b.shot("07-accounts").await;
+    // Typing in the filter narrows the table in place (htmx), without a page load.
+    b.fill("#account-search", "青山村").await;
+    let mut narrowed = String::new();
+    for _ in 0..100 {
+        narrowed = b.text("#accounts-table").await;
+        if !narrowed.contains("张建国") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        narrowed.contains("钱进") && !narrowed.contains("张建国"),
+        "{narrowed}"
+    );
+    assert_eq!(b.path().await, "/accounts");
+    b.shot("07b-accounts-filtered").await;
     b.goto("/audit").await;
     assert!(b.text("#chain-status").await.contains("校验通过"));
     b.shot("08-audit").await;

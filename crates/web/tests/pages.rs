@@ -352,3 +352,20 @@ async fn an_idle_session_expires() {
     let r = app.get("/", Some(&session)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn the_account_list_filters_by_name_org_or_role() {
+    let app = demo_app().await;
+    let (session, _) = app.login("admin", ADMIN_PASSWORD).await;
+    let r = app
+        .get("/accounts?q=%E4%B8%9C%E5%B2%AD", Some(&session))
+        .await; // 东岭
+    assert!(r.body.contains("李明"));
+    assert!(!r.body.contains("张建国"));
+    let r = app
+        .get("/accounts?q=%E7%BA%AA%E6%A3%80", Some(&session))
+        .await; // 纪检
+    assert!(r.body.contains("赵志强"));
+    let r = app.get("/accounts?q=zzzz", Some(&session)).await;
+    assert!(r.body.contains("没有符合条件的账户"));
+}

@@ -302,6 +302,10 @@ async fn main() -> Result<()> {
             match report.broken {
                 None => {
                     println!("审计链完好：{} 条记录。", report.entries);
+                    println!(
+                        "链尾哈希：{}（请抄录留存，可发现日后末尾记录被删除）",
+                        report.head
+                    );
                     Ok(())
                 }
                 Some(b) => {

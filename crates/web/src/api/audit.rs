@@ -84,6 +84,8 @@ pub async fn list(
 pub struct VerifyOut {
     pub ok: bool,
     pub entries: u64,
+    /// Hash of the last entry that held; keep it elsewhere to detect later deletions at the end.
+    pub head: String,
     pub broken_seq: Option<i64>,
     pub reason: Option<String>,
 }
@@ -100,6 +102,7 @@ pub async fn verify(State(state): State<AppState>, user: CurrentUser) -> ApiResu
     Ok(Json(VerifyOut {
         ok: r.broken.is_none(),
         entries: r.entries,
+        head: r.head.clone(),
         broken_seq: r.broken.as_ref().map(|b| b.seq),
         reason: r.broken.map(|b| b.reason),
     }))

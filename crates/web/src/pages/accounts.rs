@@ -27,13 +27,22 @@ pub struct AccountRow {
 pub struct AccountsPage {
     pub layout: Layout,
     pub rows: Vec<AccountRow>,
+    pub total: usize,
     pub can_manage: bool,
+    pub q: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct AccountsQuery {
+    pub notice: Option<String>,
+    /// Filter: part of a name, username, title or organization name.
+    pub q: Option<String>,
 }
 
 pub async fn index(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<NoticeQuery>,
+    Query(q): Query<AccountsQuery>,
 ) -> PageResult {
     let scope = user.perms.scope(Action::ViewAccounts);
     let accounts = state.store.accounts_in(&scope).await?;
@@ -54,10 +63,27 @@ pub async fn index(
             account: a,
         });
     }
+    let total = rows.len();
+    let needle = q.q.as_deref().unwrap_or("").trim().to_lowercase();
+    if !needle.is_empty() {
+        rows.retain(|r| {
+            [
+                r.account.display_name.as_str(),
+                r.account.username.as_str(),
+                r.account.title.as_str(),
+                r.org_name.as_str(),
+                r.roles.as_str(),
+            ]
+            .iter()
+            .any(|f| f.to_lowercase().contains(&needle))
+        });
+    }
     let page = AccountsPage {
         layout: Layout::new(&user, "accounts", "账户与角色")
             .with_notice(notice_text(q.notice.as_deref())),
         rows,
+        total,
+        q: q.q.unwrap_or_default(),
         can_manage: user.perms.can_somewhere(Action::ManageAccounts),
     };
     Ok(render(&page))
