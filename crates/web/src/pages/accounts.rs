@@ -1,6 +1,8 @@
 //! Accounts and their roles: list, create, edit, reset password, grant and revoke roles.
 
-use super::{notice_text, render, FieldError, Layout, NoticeQuery, PageForm, PageResult};
+use super::{
+    notice_text, render, render_status, FieldError, Layout, NoticeQuery, PageForm, PageResult,
+};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -214,9 +216,7 @@ pub async fn create(
                 roles: role_choices(),
                 orgs: org_choices(&state, &user).await?,
             };
-            let mut resp = render(&page);
-            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
+            Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(e.into()),
     }
@@ -287,9 +287,7 @@ async fn show_page(
         form,
         error: FieldError(error),
     };
-    let mut resp = render(&page);
-    *resp.status_mut() = status;
-    Ok(resp)
+    Ok(render_status(&page, status))
 }
 
 pub async fn show(

@@ -1,6 +1,6 @@
 //! 报告体检: paste or upload a draft and see every finding highlighted in the text.
 
-use super::{render, Layout, PageResult};
+use super::{render, render_status, Layout, PageResult};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::AppState;
@@ -200,15 +200,14 @@ pub async fn submit(
     }
     let org_disabled = org_disabled_rules(&state, &user).await?;
     let fail = |msg: String, text: String, year: String| {
-        let mut resp = render(&CheckPage {
+        let page = CheckPage {
             layout: Layout::new(&user, "check", "报告体检"),
             rules: rule_choices(&[], &org_disabled),
             text,
             year,
             error: Some(msg),
-        });
-        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(resp)
+        };
+        Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
     };
     let parsed_year = match parse_year(&year) {
         Ok(y) => y,

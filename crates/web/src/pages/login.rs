@@ -1,6 +1,6 @@
 //! Login and logout.
 
-use super::{render, PageError, PageForm, PageResult};
+use super::{render, render_status, PageError, PageForm, PageResult};
 use crate::auth::{
     self, cookie_value, random_token, set_cookie, CurrentUser, RequestContext, LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -57,13 +57,13 @@ fn page(
 ) -> Response {
     // Double-submit token: the login form has no session yet to hold one.
     let csrf = random_token();
-    let mut resp = render(&LoginPage {
+    let page = LoginPage {
         csrf: csrf.clone(),
         username,
         next,
         error,
-    });
-    *resp.status_mut() = status;
+    };
+    let mut resp = render_status(&page, status);
     if let Ok(v) = set_cookie(state, LOGIN_CSRF_COOKIE, &csrf, Some(1800)).parse() {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }

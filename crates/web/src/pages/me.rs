@@ -1,6 +1,6 @@
 //! The user's own account: permissions and password.
 
-use super::{notice_text, render, Layout, NoticeQuery, PageForm, PageResult};
+use super::{notice_text, render, render_status, Layout, NoticeQuery, PageForm, PageResult};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -103,9 +103,7 @@ pub async fn password_submit(
             error: Some(msg),
             error_field: field,
         };
-        let mut resp = render(&page);
-        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        Ok(resp)
+        Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
     };
     match accounts::change_own_password(&state, &user, &f.current, &f.new_password, &f.confirm)
         .await

@@ -34,6 +34,16 @@ pub fn render<T: Template>(t: &T) -> Response {
     }
 }
 
+/// Renders a template with a status other than 200 (e.g. 422 for a form shown again with its
+/// error beside the field).
+pub fn render_status<T: Template>(t: &T, status: StatusCode) -> Response {
+    let mut resp = render(t);
+    if resp.status().is_success() {
+        *resp.status_mut() = status;
+    }
+    resp
+}
+
 /// An error on a page: rendered as the Chinese error page.
 #[derive(Debug)]
 pub struct PageError(pub AppError);

@@ -1,6 +1,8 @@
 //! The organization tree: browse, create, rename, move, deactivate.
 
-use super::{notice_text, render, FieldError, Layout, NoticeQuery, PageForm, PageResult};
+use super::{
+    notice_text, render, render_status, FieldError, Layout, NoticeQuery, PageForm, PageResult,
+};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::Query;
@@ -205,9 +207,7 @@ async fn show_page(
         kinds: kind_options(),
         parents,
     };
-    let mut resp = render(&page);
-    *resp.status_mut() = status;
-    Ok(resp)
+    Ok(render_status(&page, status))
 }
 
 pub async fn show(
@@ -342,9 +342,7 @@ pub async fn create(
                 kinds: kind_options(),
                 parents: parent_options(&state, &user, None).await?,
             };
-            let mut resp = render(&page);
-            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(resp)
+            Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(e.into()),
     }
