@@ -1,6 +1,6 @@
 //! Login and logout.
 
-use super::{render, render_status, PageError, PageForm, PageResult};
+use super::{render_status, PageError, PageForm, PageResult};
 use crate::auth::{
     self, cookie_value, random_token, set_cookie, CurrentUser, RequestContext, LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
