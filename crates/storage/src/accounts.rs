@@ -74,6 +74,32 @@ pub struct NewAccount {
     pub must_change_password: bool,
 }
 
+const GRANT_SELECT: &str = "SELECT g.id, g.account_id, g.role, g.org_id, o.name, o.code, o.path \
+     FROM role_grants g JOIN orgs o ON o.id = g.org_id";
+
+/// Rows of [`GRANT_SELECT`], ordered by organization path then role (in Rust: collations
+/// differ between the databases).
+fn grant_rows_from(rows: &[AnyRow]) -> Result<Vec<GrantRow>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let role: String = row.try_get(2)?;
+        let Ok(role) = Role::parse(&role) else {
+            continue;
+        };
+        out.push(GrantRow {
+            id: row.try_get(0)?,
+            account_id: row.try_get(1)?,
+            role,
+            org_id: row.try_get(3)?,
+            org_name: row.try_get(4)?,
+            org_code: row.try_get(5)?,
+            org_path: OrgPath(row.try_get(6)?),
+        });
+    }
+    out.sort_by(|a, b| (&a.org_path.0, a.role.code()).cmp(&(&b.org_path.0, b.role.code())));
+    Ok(out)
+}
+
 /// A grant as shown on pages: with the organization's name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct GrantRow {
@@ -132,29 +158,26 @@ impl Store {
     }
 
     pub async fn grant_rows(&self, account_id: i64) -> Result<Vec<GrantRow>> {
-        let rows = sqlx::query(
-            "SELECT g.id, g.account_id, g.role, g.org_id, o.name, o.code, o.path \
-             FROM role_grants g JOIN orgs o ON o.id = g.org_id \
-             WHERE g.account_id = $1 ORDER BY o.path, g.role",
-        )
-        .bind(account_id)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = sqlx::query(&format!("{GRANT_SELECT} WHERE g.account_id = $1"))
+            .bind(account_id)
+            .fetch_all(&self.pool)
+            .await?;
+        grant_rows_from(&rows)
+    }
+
+    /// The grants of every account homed inside the scope, in one query per scope root (a
+    /// list page must not ask once per account).
+    pub async fn grant_rows_in(&self, scope: &Scope) -> Result<Vec<GrantRow>> {
         let mut out = Vec::new();
-        for row in &rows {
-            let role: String = row.try_get(2)?;
-            let Ok(role) = Role::parse(&role) else {
-                continue;
-            };
-            out.push(GrantRow {
-                id: row.try_get(0)?,
-                account_id: row.try_get(1)?,
-                role,
-                org_id: row.try_get(3)?,
-                org_name: row.try_get(4)?,
-                org_code: row.try_get(5)?,
-                org_path: OrgPath(row.try_get(6)?),
-            });
+        for root in &scope.roots {
+            let rows = sqlx::query(&format!(
+                "{GRANT_SELECT} JOIN accounts a ON a.id = g.account_id \
+                 JOIN orgs home ON home.id = a.org_id WHERE home.path LIKE $1"
+            ))
+            .bind(format!("{}%", root.as_str()))
+            .fetch_all(&self.pool)
+            .await?;
+            out.extend(grant_rows_from(&rows)?);
         }
         Ok(out)
     }

@@ -9,11 +9,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use zeren_domain::permissions::Action;
 use zeren_domain::role::Role;
 use zeren_domain::Invalid;
-use zeren_storage::Account;
+use zeren_storage::{Account, GrantRow};
 
 #[derive(Serialize, ToSchema)]
 pub struct GrantOut {
@@ -36,11 +37,9 @@ pub struct AccountOut {
     pub grants: Vec<GrantOut>,
 }
 
-async fn out(state: &AppState, a: Account) -> Result<AccountOut, ApiError> {
-    let grants = state.store.grant_rows(a.id).await.map_err(ApiError::from)?;
-    let org = state.store.org(a.org_id).await.map_err(ApiError::from)?;
-    Ok(AccountOut {
-        org_code: org.code,
+fn out(a: Account, org_code: String, grants: Vec<GrantRow>) -> AccountOut {
+    AccountOut {
+        org_code,
         locked: a.is_locked(),
         must_change_password: a.must_change_password,
         roles: grants.iter().map(|g| g.role).collect(),
@@ -57,7 +56,14 @@ async fn out(state: &AppState, a: Account) -> Result<AccountOut, ApiError> {
         title: a.title,
         portfolio: a.portfolio,
         active: a.active,
-    })
+    }
+}
+
+/// One account with its organization's code and its grants.
+async fn one(state: &AppState, a: Account) -> Result<AccountOut, ApiError> {
+    let grants = state.store.grant_rows(a.id).await.map_err(ApiError::from)?;
+    let org = state.store.org(a.org_id).await.map_err(ApiError::from)?;
+    Ok(out(a, org.code, grants))
 }
 
 /// Accounts whose organization lies in the caller's scope.
@@ -69,10 +75,25 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
         .accounts_in(&scope)
         .await
         .map_err(ApiError::from)?;
-    let mut list = Vec::with_capacity(found.len());
-    for a in found {
-        list.push(out(&state, a).await?);
+    let orgs = state.store.orgs_in(&scope).await.map_err(ApiError::from)?;
+    let codes: HashMap<i64, String> = orgs.into_iter().map(|o| (o.id, o.code)).collect();
+    let mut grants: HashMap<i64, Vec<GrantRow>> = HashMap::new();
+    for g in state
+        .store
+        .grant_rows_in(&scope)
+        .await
+        .map_err(ApiError::from)?
+    {
+        grants.entry(g.account_id).or_default().push(g);
     }
+    let list = found
+        .into_iter()
+        .map(|a| {
+            let code = codes.get(&a.org_id).cloned().unwrap_or_default();
+            let mine = grants.remove(&a.id).unwrap_or_default();
+            out(a, code, mine)
+        })
+        .collect();
     Ok(Json(list))
 }
 
@@ -96,7 +117,7 @@ pub async fn show(
     Path(username): Path<String>,
 ) -> ApiResult<AccountOut> {
     let account = load(&state, &user, &username, Action::ViewAccounts).await?;
-    Ok(Json(out(&state, account).await?))
+    Ok(Json(one(&state, account).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -183,7 +204,7 @@ pub async fn update(
         req.active.unwrap_or(account.active),
     )?;
     let account = accounts::update(&state, &user, &account, change).await?;
-    Ok(Json(out(&state, account).await?))
+    Ok(Json(one(&state, account).await?))
 }
 
 /// Resets the password to a generated one the person must change at next login.
@@ -227,7 +248,7 @@ pub async fn grant(
         .await
         .map_err(AppError::from);
     accounts::grant(&state, &user, &account, &req.role, target).await?;
-    Ok((StatusCode::CREATED, Json(out(&state, account).await?)))
+    Ok((StatusCode::CREATED, Json(one(&state, account).await?)))
 }
 
 /// Revokes one of the account's grants (ids are listed in `grants`).
@@ -239,5 +260,5 @@ pub async fn revoke(
 ) -> ApiResult<AccountOut> {
     let account = load(&state, &user, &username, Action::ViewAccounts).await?;
     accounts::revoke(&state, &user, &account, &id).await?;
-    Ok(Json(out(&state, account).await?))
+    Ok(Json(one(&state, account).await?))
 }

@@ -49,10 +49,17 @@ pub async fn index(
     let scope = user.perms.scope(Action::ViewAccounts);
     let accounts = state.store.accounts_in(&scope).await?;
     let orgs = state.store.orgs_in(&scope).await?;
+    let mut roles_of: std::collections::HashMap<i64, Vec<&str>> = Default::default();
+    let all_grants = state.store.grant_rows_in(&scope).await?;
+    for g in &all_grants {
+        roles_of
+            .entry(g.account_id)
+            .or_default()
+            .push(g.role.label());
+    }
     let mut rows = Vec::with_capacity(accounts.len());
     for a in accounts {
-        let grants = state.store.grant_rows(a.id).await?;
-        let mut roles: Vec<&str> = grants.iter().map(|g| g.role.label()).collect();
+        let mut roles = roles_of.remove(&a.id).unwrap_or_default();
         roles.sort_unstable();
         roles.dedup();
         rows.push(AccountRow {
