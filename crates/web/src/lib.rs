@@ -18,6 +18,7 @@ use error::AppError;
 use std::net::SocketAddr;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use zeren_storage::Store;
 
 /// Largest accepted form or JSON body.
@@ -82,6 +83,15 @@ pub fn app(state: AppState) -> Router {
             resp
         }))
         .layer(axum::middleware::from_fn(render_panics))
+        // One log line per request: method, path (never the query, which may carry a CSRF
+        // token), status and latency.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
