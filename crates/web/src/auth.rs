@@ -100,7 +100,21 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
     c
 }
 
-fn client_address(req: &Request) -> String {
+/// The client's address for the audit trail: the socket peer, or, behind a reverse proxy the
+/// operator declared trusted, the first address of `X-Forwarded-For`.
+fn client_address(state: &AppState, req: &Request) -> String {
+    if state.config.trust_forwarded_for {
+        let forwarded = req
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return ip.to_string();
+        }
+    }
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip().to_string())
@@ -109,7 +123,7 @@ fn client_address(req: &Request) -> String {
 
 /// Finds the caller from the bearer token or the session cookie.
 pub async fn resolve_user(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let address = client_address(&req);
+    let address = client_address(&state, &req);
     let api = is_api(req.uri().path());
     let bearer = req
         .headers()
@@ -402,6 +416,36 @@ mod tests {
         );
         assert_eq!(cookie_value(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie_value(&h, "zz"), None);
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+        use axum::body::Body;
+        use zeren_storage::Store;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let dir = tempfile::tempdir().unwrap();
+            let url = zeren_storage::sqlite_url_for_dir(dir.path()).unwrap();
+            let store = Store::connect(&url).await.unwrap();
+            let req = || {
+                let mut r = Request::new(Body::empty());
+                r.headers_mut()
+                    .insert("x-forwarded-for", "10.1.2.3, 192.0.2.1".parse().unwrap());
+                r.extensions_mut()
+                    .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
+                r
+            };
+            let mut state = AppState {
+                store,
+                config: crate::Config::default(),
+            };
+            assert_eq!(client_address(&state, &req()), "127.0.0.1");
+            state.config.trust_forwarded_for = true;
+            assert_eq!(client_address(&state, &req()), "10.1.2.3");
+        });
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 pub struct Config {
     /// Mark cookies `Secure` (when served over HTTPS, e.g. behind a reverse proxy).
     pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a reverse proxy that sets
+    /// it; otherwise a client could write any address into the audit trail).
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Clone)]
@@ -145,7 +148,30 @@ async fn method_not_allowed(uri: axum::http::Uri) -> Response {
     )
 }
 
-/// Serves the application until Ctrl-C.
+/// Ctrl-C, or SIGTERM from systemd or a container runtime.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+/// Serves the application until Ctrl-C or SIGTERM, finishing requests in flight.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let app = app(state.clone());
     let purge = state.store.clone();
@@ -161,8 +187,6 @@ pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::i
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown_signal())
     .await
 }

@@ -56,6 +56,9 @@ struct ServeArgs {
     /// Mark cookies Secure (serve behind HTTPS).
     #[arg(long)]
     secure_cookies: bool,
+    /// Behind a reverse proxy: record the client address from X-Forwarded-For.
+    #[arg(long)]
+    trust_forwarded_for: bool,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -352,6 +355,7 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
         store,
         config: Config {
             secure_cookies: args.secure_cookies,
+            trust_forwarded_for: args.trust_forwarded_for,
         },
     };
     zeren_web::serve(state, listener).await?;
