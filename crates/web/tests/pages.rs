@@ -17,6 +17,8 @@ async fn login_shows_the_home_page_for_the_role() {
     assert!(home.body.contains("青石镇党委"));
     assert!(home.body.contains("领导班子及分管领域"));
     assert!(home.body.contains("纪检监察、党风廉政建设"));
+    // The secretary's own duty: first person responsible.
+    assert!(home.body.contains("第一责任人职责"));
     // The secretary may not manage accounts: no such menu entry or shortcut.
     assert!(!home.body.contains("/accounts/new"));
     assert!(!home.body.contains("href=\"/audit\""));

@@ -7,6 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use zeren_domain::org::OrgKind;
 use zeren_domain::permissions::Action;
+use zeren_domain::role::Role;
 use zeren_storage::{Account, Org};
 
 pub struct Stat {
@@ -21,9 +22,30 @@ pub struct Shortcut {
     pub note: &'static str,
 }
 
+/// One of the user's roles, where it applies, and what it answers for.
+pub struct Duty {
+    pub role: &'static str,
+    pub org: String,
+    pub text: &'static str,
+}
+
+/// What each role answers for (主体责任 and 监督责任 as the glossary puts them).
+fn duty_text(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "维护组织架构、账户和授权，保障系统安全运行；可查看审计日志，不接触执纪问责信息。",
+        Role::Secretary => "履行全面从严治党第一责任人职责：重要工作亲自部署、重大问题亲自过问、重点环节亲自协调、重要案件亲自督办。",
+        Role::Leader => "落实“一岗双责”：对分管领域的全面从严治党工作负直接领导责任，推动分管领域任务落实。",
+        Role::Inspector => "履行监督责任：监督检查本级和下级党组织落实主体责任情况，可查看执纪问责信息和审计日志。",
+        Role::Clerk => "做好党务工作纪实：会议、谈话、检查、整改等工作随做随记、附上佐证。",
+        Role::BranchSecretary => "抓好本支部党建：落实“三会一课”、主题党日、组织生活会等制度，记录支部工作。",
+        Role::Viewer => "以上级党组织身份查看下级组织落实主体责任的情况（只读）。",
+    }
+}
+
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub duties: Vec<Duty>,
     pub layout: Layout,
     pub scope_names: Vec<String>,
     pub stats: Vec<Stat>,
@@ -106,6 +128,13 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
             note: "检查操作记录是否被篡改",
         });
     }
+    if user.perms.can_somewhere(Action::CheckReports) {
+        shortcuts.push(Shortcut {
+            label: "报告体检",
+            href: "/check",
+            note: "检查报告草稿中的占位符、跳号、数字矛盾等问题",
+        });
+    }
     shortcuts.push(Shortcut {
         label: "组织架构",
         href: "/orgs",
@@ -116,7 +145,19 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
         href: "/me",
         note: "查看本人角色及可办理事项",
     });
+    let duties = state
+        .store
+        .grant_rows(user.account.id)
+        .await?
+        .into_iter()
+        .map(|g| Duty {
+            role: g.role.label(),
+            org: g.org_name,
+            text: duty_text(g.role),
+        })
+        .collect();
     let page = HomePage {
+        duties,
         layout: Layout::new(&user, "home", "工作台"),
         scope_names,
         stats,
