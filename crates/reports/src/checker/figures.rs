@@ -27,6 +27,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         for i in 0..cs.len() {
             match cs[i] {
                 '其' if cs.get(i + 1) == Some(&'中') => parts(ctx, p, i, out),
+                '中' if i > 0 && cs[i - 1] != '其' && cs.get(i + 1) == Some(&'，') => {
+                    among(ctx, p, i, out)
+                }
                 '共' | '合' | '总' | '一' => sum(ctx, p, i, out),
                 _ => {}
             }
@@ -81,16 +84,39 @@ fn rate(ctx: &Ctx, p: usize, k: usize, out: &mut Vec<Finding>) {
         }
     }
     counts.reverse();
+    // "覆盖率为75.0%（全街道共有住宅小区36个）": the counts may follow in a bracket that opens
+    // right after the rate.
+    let bracketed = bracket_counts(cs, nums, k);
+    let before = counts.len();
+    counts.extend(bracketed.iter());
     if counts.len() < 2 {
         return;
     }
-    let part = counts[counts.len() - 1];
-    let Some(whole) = counts[..counts.len() - 1]
-        .iter()
-        .rev()
-        .find(|w| w.same_class(part) && w.value >= part.value)
-    else {
-        return;
+    let (part, whole) = if before < counts.len() {
+        // The part is the last count before the rate, else the bracket's last; the whole is
+        // a larger count of the same sort in the bracket (the total it explains).
+        let part = if before > 0 {
+            counts[before - 1]
+        } else {
+            counts[counts.len() - 1]
+        };
+        let Some(whole) = counts[before..]
+            .iter()
+            .find(|w| !std::ptr::eq(**w, part) && w.same_class(part) && w.value >= part.value)
+        else {
+            return;
+        };
+        (part, *whole)
+    } else {
+        let part = counts[counts.len() - 1];
+        let Some(whole) = counts[..counts.len() - 1]
+            .iter()
+            .rev()
+            .find(|w| w.same_class(part) && w.value >= part.value)
+        else {
+            return;
+        };
+        (part, *whole)
     };
     let d = pct.decimals;
     let stated = pct.value;
@@ -138,6 +164,81 @@ fn rate(ctx: &Ctx, p: usize, k: usize, out: &mut Vec<Finding>) {
     ));
 }
 
+/// "所带的28个班级中，有15个班级…": the count right after "N…中，" is a part of N and cannot
+/// be larger. Only the first count of the next clause is taken: later ones may be anything.
+fn among(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
+    let para = &ctx.paras[p];
+    let (cs, nums) = (&para.chars, &para.nums);
+    // The whole names its things just before 中: "45个问题中", "28个班级中".
+    let Some(whole) = nums.iter().rev().find(|n| n.end <= at) else {
+        return;
+    };
+    let gap = &cs[whole.end..at];
+    if !whole.is_exact_count()
+        || whole.value <= 0.0
+        || gap.len() > 8
+        || gap.iter().any(|&c| !text::is_cjk(c))
+    {
+        return;
+    }
+    let clause_end = (at + 2..cs.len())
+        .find(|&k| text::is_clause_end(cs[k]))
+        .unwrap_or(cs.len());
+    let Some(part) = nums
+        .iter()
+        .find(|n| n.start > at && n.end <= clause_end && n.is_count())
+    else {
+        return;
+    };
+    if part.approx || !part.same_class(whole) || part.value <= whole.value {
+        return;
+    }
+    // The part must count the same things: it repeats the noun ("28个班级中，有30个班级") or
+    // goes straight on to what happened to them ("45个问题中，42个已整改"). "12个县区中，共有
+    // 40个单位参评" counts something else.
+    let same_things = (!gap.is_empty() && cs[part.end..].starts_with(gap))
+        || cs
+            .get(part.end)
+            .is_none_or(|c| "已均为是被经在尚未仍，。；、".contains(*c));
+    if !same_things {
+        return;
+    }
+    out.push(ctx.finding(
+        p,
+        part.start,
+        part.end,
+        "figures.part",
+        Severity::Error,
+        format!(
+            "{}中的部分{}大于总数",
+            span(ctx, p, whole),
+            span(ctx, p, part)
+        ),
+        "核对总数和分项数字",
+    ));
+}
+
+/// Exact counts inside a bracket that opens right after the percentage `nums[k]`.
+fn bracket_counts<'a>(cs: &[char], nums: &'a [Num], k: usize) -> Vec<&'a Num> {
+    let pct = &nums[k];
+    if !matches!(cs.get(pct.end), Some('（' | '(')) {
+        return Vec::new();
+    }
+    let Some(close) = cs[pct.end..]
+        .iter()
+        .take(60)
+        .position(|&c| matches!(c, '）' | ')'))
+        .map(|d| pct.end + d)
+    else {
+        return Vec::new();
+    };
+    nums[k + 1..]
+        .iter()
+        .take_while(|n| n.end <= close)
+        .filter(|n| n.is_exact_count() && n.value > 0.0)
+        .collect()
+}
+
 /// Counts after "其中" in the same sentence must fit in the count before it.
 fn parts(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
     let para = &ctx.paras[p];
@@ -175,7 +276,7 @@ fn parts(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
         return;
     }
     let sum: f64 = parts.iter().map(|n| n.value).sum();
-    if parts.len() >= 2 && sum > whole.value + 1e-9 {
+    if parts.len() >= 2 && sum > whole.value + 1e-9 && !crosscutting(&para.chars, at, &parts) {
         let (s, e) = (parts[0].start, parts[parts.len() - 1].end);
         out.push(ctx.finding(
             p,
@@ -187,6 +288,54 @@ fn parts(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
             "核对总数和分项数字；如各项有交叉，请写明",
         ));
     }
+}
+
+/// Ways of dividing people that cut across each other: one new member can be young, a woman
+/// and a graduate at once ("发展党员6名，其中35岁以下5名，具有硕士以上学历的3名").
+const DIMENSIONS: &[&[&str]] = &[
+    &["岁", "青年", "年轻"],
+    &[
+        "学历",
+        "大专",
+        "本科",
+        "硕士",
+        "博士",
+        "研究生",
+        "中专",
+        "高中",
+        "学位",
+    ],
+    &["女", "男"],
+    &["民族"],
+];
+
+/// The "其中" parts describe people along different dimensions (age, education, sex,
+/// ethnicity), so they may overlap and their sum says nothing. Parts along one dimension
+/// ("35岁以下5名、35岁以上3名") are exclusive and still add up.
+fn crosscutting(cs: &[char], at: usize, parts: &[&Num]) -> bool {
+    let dim = |a: usize, b: usize| {
+        DIMENSIONS
+            .iter()
+            .position(|words| text::contains_any(cs, a, b, words))
+    };
+    let end = text::sentence_end(cs, at);
+    // The parts are described before their figures ("35岁以下5名") or after them ("5名在35岁
+    // 以下"); the first part tells which.
+    let described_before = dim(at + 2, parts[0].start).is_some();
+    let mut seen: Option<Option<usize>> = None;
+    for (k, n) in parts.iter().enumerate() {
+        let d = if described_before {
+            dim(if k == 0 { at + 2 } else { parts[k - 1].end }, n.start)
+        } else {
+            dim(n.end, parts.get(k + 1).map_or(end, |m| m.start))
+        };
+        match seen {
+            None => seen = Some(d),
+            Some(prev) if prev != d && (prev.is_some() || d.is_some()) => return true,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// "A12次、B10次，共计22次": the listed items must add up to the total.
@@ -293,6 +442,33 @@ mod tests {
         for t in ok {
             assert_eq!(hits(t), [], "{t}");
         }
+        // "N…中，M…": M is a part of N.
+        assert_eq!(
+            hits("教师党员所带的28个班级中，有30个班级位居前列。"),
+            [h("figures.part", Severity::Error, "30个")]
+        );
+        assert_eq!(hits("教师党员所带的28个班级中，有15个班级位居前列。"), []);
+        assert_eq!(hits("在全市12个县区中，综合考核得分95分，排名第3。"), []);
+        assert_eq!(hits("在12个县区中，共有40个单位参评。"), []);
+        // The counts in a bracket right after the rate.
+        assert_eq!(
+            hits("在27个住宅小区成立党支部，覆盖率为75.0%（全街道共有住宅小区36个）。"),
+            []
+        );
+        assert_eq!(
+            hits("党员的比例达到87.5%（共有内设机构负责人48名，其中党员42名）。"),
+            []
+        );
+        assert_eq!(
+            hits("在27个住宅小区成立党支部，覆盖率为72.0%（全街道共有住宅小区36个）。"),
+            [h("figures.rate", Severity::Error, "72.0%")]
+        );
+        assert_eq!(
+            hits("党员的比例达到85.7%（共有内设机构负责人48名，其中党员42名）。"),
+            [h("figures.rate", Severity::Error, "85.7%")]
+        );
+        // A bracket that is not about the counts: no pair, no finding.
+        assert_eq!(hits("完成率达到98%（含市级任务）。"), []);
         assert_eq!(
             hits("45个问题中，42个已整改完成，完成率95%。"),
             [h("figures.rate", Severity::Error, "95%")]
@@ -320,6 +496,18 @@ mod tests {
         assert_eq!(hits("全年召开会议22次，其中党委会12次、专题会10次。"), []);
         assert_eq!(hits("完成发展56名党员，其中45人年龄在35岁以下。"), []);
         assert_eq!(hits("参训1200余人次，其中青年干部1300人次。"), []);
+        // Parts along different dimensions overlap: one member is young and a graduate.
+        assert_eq!(
+            hits("全年发展党员6名，其中35岁以下5名，具有硕士以上学历的3名。"),
+            []
+        );
+        assert_eq!(hits("发展党员10名，其中女党员6名、大专以上学历8名。"), []);
+        assert_eq!(hits("发展党员10名，其中8名为35岁以下，6名为女性。"), []);
+        // Along one dimension they are exclusive and must fit.
+        assert_eq!(
+            hits("全年发展党员6名，其中35岁以下5名、35岁以上3名。"),
+            [h("figures.parts", Severity::Warning, "5名、35岁以上3名")]
+        );
     }
 
     #[test]

@@ -95,11 +95,18 @@ pub fn marker(cs: &[char], at: usize) -> Option<Marker> {
         Some('、') => Style::Comma,
         _ => return None,
     };
-    // 1.5万元, 2.3%: a decimal, not a heading.
-    if cs.get(at + l + 1).and_then(|c| digit(*c)).is_some() {
+    // 1.5万元, 2.3%: a decimal, not a heading. But "1.2024年3月底前…" is item 1 opening with
+    // a date: no decimal has four places followed by 年.
+    if cs.get(at + l + 1).and_then(|c| digit(*c)).is_some() && !year_follows(cs, at + l + 1) {
         return None;
     }
     mk(3, n, style, l + 1)
+}
+
+/// A year written as four digits and 年 starts at `at` (and no fifth digit).
+fn year_follows(cs: &[char], at: usize) -> bool {
+    (at..at + 4).all(|k| cs.get(k).copied().and_then(digit).is_some())
+        && cs.get(at + 4) == Some(&'年')
 }
 
 /// One or two digits with a value of at least 1.
@@ -468,6 +475,18 @@ mod tests {
             hits("1.5万元用于建设。\n2023年度发展党员。\n10个村均达标。\n3.8%的增长。"),
             []
         );
+    }
+
+    #[test]
+    fn item_opening_with_a_year() {
+        // "1.2024年3月底前…" is item 1 followed by a date, not the decimal 1.2024.
+        let t = "一、整改措施\n1.2024年3月底前，完善制度。\n2.2024年6月底前，应建尽建。\n3.每季度开展1次检查。";
+        assert_eq!(hits(t), []);
+        assert_eq!(
+            hits("一、整改措施\n1.2024年3月底前完善。\n3.2024年6月底前完成。"),
+            [h("numbering.gap", 3, "3.")]
+        );
+        assert_eq!(hits("增长1.20245倍。\n1.2024万元。"), []);
     }
 
     #[test]

@@ -224,6 +224,30 @@ fn unit_name(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
     if !after_date || next.is_none_or(|c| !is_cjk(c) || WORD.contains(c)) {
         return i + 1;
     }
+    // "2023年，县财政局党组…", "2023年，区人民医院…": a named body of the county or district,
+    // not a unit whose name was deleted. The body's name ends within a few characters.
+    let name_end = (i + 1..(i + 8).min(cs.len()))
+        .find(|&k| !is_cjk(cs[k]))
+        .unwrap_or((i + 8).min(cs.len()));
+    const BODY: &[&str] = &[
+        "局",
+        "院",
+        "厅",
+        "站",
+        "馆",
+        "中心",
+        "公司",
+        "办公室",
+        "学校",
+        "中学",
+        "小学",
+        "集团",
+        "委员会",
+        "工委",
+    ];
+    if text::contains_any(cs, i + 1, name_end, BODY) {
+        return i + 1;
+    }
     out.push(ctx.finding(
         p,
         i,
@@ -259,6 +283,9 @@ fn how_many(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
     if cs[i..end].iter().any(|&c| c == '？' || c == '?') || text::starts_with(cs, i + 2, "年") {
         return i + 2;
     }
+    if correlative(cs, i, text::sentence_start(cs, i), end) {
+        return i + 2;
+    }
     let j = i + 2 + unit.chars().count();
     out.push(ctx.finding(
         p,
@@ -270,6 +297,18 @@ fn how_many(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
         "填写实际数字",
     ));
     j
+}
+
+/// "有多少户困难群众，就结对帮扶多少户": two 多少 in one sentence with 就/便/才 between them
+/// pair up ("as many as"), and neither stands for a missing number.
+fn correlative(cs: &[char], i: usize, start: usize, end: usize) -> bool {
+    let other =
+        (start..end.saturating_sub(1)).find(|&k| k != i && cs[k] == '多' && cs[k + 1] == '少');
+    let Some(k) = other else {
+        return false;
+    };
+    let (a, b) = if k < i { (k + 2, i) } else { (i + 2, k) };
+    cs[a..b].iter().any(|c| matches!(c, '就' | '便' | '才'))
 }
 
 fn what(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
@@ -362,6 +401,14 @@ fn slot(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) {
         None | Some('的' | '，' | '。' | '；' | '：' | '、' | '）' | '”' | '》')
     );
     if !(empty_before || empty_after) {
+        return;
+    }
+    // "不干预工程项目、" continued on the next line is a paragraph broken by PDF copying, which
+    // `residue.linebreak` reports; nothing was deleted.
+    let continued = ctx.paras.get(p + 1).is_some_and(|q| {
+        q.marker.is_none() && !q.is_title && q.chars.first().is_some_and(|&c| is_cjk(c))
+    });
+    if next.is_none() && continued {
         return;
     }
     // "一、" "（一）、" "1、" after a clause-ending mark are numbering, not slots.
@@ -533,6 +580,14 @@ mod tests {
         );
         none("2023年，镇党委坚持学习。2023年以来，乡村振兴扎实推进。2023年度县域经济。");
         none("在镇落地生根，全镇党员。");
+        // A body of the county or district, named after the date.
+        none("2023年，县财政局党组坚持以习近平新时代中国特色社会主义思想为指导。");
+        none("2024年，区人民医院党委扎实开展党纪学习教育。2023年度县融媒体中心工作总结");
+        one(
+            "2023年，县坚持以习近平新时代中国特色社会主义思想为指导。",
+            "placeholder.name",
+            "县",
+        );
     }
 
     #[test]
@@ -553,6 +608,11 @@ mod tests {
         none("群众满意度多少有些下降。");
         none("不论多少人，都要参加。");
         none("多少年来，干部群众一心。");
+        // "As many as": 多少…就…多少.
+        none("村里有多少户困难群众，党员就结对帮扶多少户。");
+        none("查出多少个问题就整改多少个问题。");
+        // Two slots in one sentence without 就 are still two slots.
+        assert_eq!(hits("召开会议多少次，研究议题多少个。").len(), 2);
     }
 
     #[test]
@@ -581,6 +641,9 @@ mod tests {
         none("一、加强领导\n（一）、严格要求");
         none("“三会一课”、主题党日、组织生活会");
         none("《准则》、《条例》");
+        // A line broken after 、 is residue of PDF copying, not a deleted name.
+        none("不插手、不干预工程项目、\n惠农资金分配等事项。");
+        one("加强学习、\n二、强化监督", "placeholder.slot", "学习、");
     }
 
     #[test]

@@ -46,7 +46,8 @@ fn repeats(ctx: &Ctx, p: usize, nums: &[&Num], out: &mut Vec<Finding>) {
         let plain = !a.approx
             && a.value != 1.0
             && a.value != 0.0
-            && !(a.kind == Kind::Percent && a.value == 100.0);
+            && !(a.kind == Kind::Percent && a.value == 100.0)
+            && !is_calendar_frequency(a);
         if j - i >= 3 && plain {
             let text: String = ctx.paras[p].chars[a.start..a.end].iter().collect();
             out.push(ctx.finding(
@@ -61,6 +62,15 @@ fn repeats(ctx: &Ctx, p: usize, nums: &[&Num], out: &mut Vec<Finding>) {
         }
         i = j;
     }
+}
+
+/// Meetings held monthly, quarterly or half-yearly come out at 12次, 4次, 2次 a year: the
+/// "三会一课" and 主题党日 of one branch (支委会12次、党小组会12次、主题党日12次) legitimately share
+/// a value. Only events (次/场/期) count; person-times (人次) and items do not follow a calendar.
+fn is_calendar_frequency(n: &Num) -> bool {
+    n.kind == Kind::Count
+        && matches!(n.unit, "次" | "场" | "期")
+        && (n.value == 2.0 || n.value == 4.0 || n.value == 12.0)
 }
 
 fn round_runs(ctx: &Ctx, p: usize, nums: &[&Num], out: &mut Vec<Finding>) {
@@ -122,6 +132,20 @@ fn exceed(ctx: &Ctx, p: usize, n: &Num, out: &mut Vec<Finding>) {
         "出席率",
         "到会率",
         "回收率",
+        "成功率",
+        "通过率",
+        "出勤率",
+        "到课率",
+        "结案率",
+        "收缴率",
+        "参保率",
+        "普及率",
+        "建档率",
+        "签订率",
+        "化解率",
+        "答复率",
+        "回复率",
+        "受理率",
         "占比",
         "比例",
         "比重",
@@ -167,10 +191,20 @@ mod tests {
             "开展谈话10人次，约谈5人次，函询10人次。",
             "参与10余次、10余次、10余次。",
             "召开会议3次。\n督查3次。\n通报3次。",
+            // Monthly and quarterly meetings: the same count is the calendar's, not a slip.
+            "全年召开支委会12次、党小组会12次，开展主题党日活动12次。",
+            "召开党员大会4次、讲党课4次、组织生活会4次。",
         ];
         for t in ok {
             assert_eq!(hits(t), [], "{t}");
         }
+        // Person-times and items do not follow the calendar.
+        assert_eq!(
+            hits("谈话12人次，约谈12人次，函询12人次。").len(),
+            1,
+            "12人次 three times"
+        );
+        assert_eq!(hits("督查7次，通报7次，约谈7次。").len(), 1);
     }
 
     #[test]
@@ -186,5 +220,10 @@ mod tests {
     fn rates_over_100() {
         assert_eq!(hits("整改完成率105%。")[0].0, "suspicious.exceed");
         assert_eq!(hits("同比增长150%。"), []);
+        assert_eq!(
+            hits("调处矛盾纠纷19起，调处成功率110%。")[0].0,
+            "suspicious.exceed"
+        );
+        assert_eq!(hits("党费收缴率102%。")[0].0, "suspicious.exceed");
     }
 }

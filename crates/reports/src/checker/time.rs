@@ -183,6 +183,22 @@ fn sentence(norm: &[char], s: usize, e: usize) -> (usize, usize) {
     (text::sentence_start(norm, s), text::sentence_end(norm, e))
 }
 
+/// The clause holding `s..e`: between the marks ，；。：！？ around it. Words that frame a plan
+/// or campaign as history ("巩固…成果") belong to the same clause as the term; elsewhere in
+/// the sentence they may be about something else ("巩固党纪学习教育成果，持续推进“十三五”…").
+fn clause(norm: &[char], s: usize, e: usize) -> (usize, usize) {
+    let is_mark = |c: char| text::is_clause_end(c);
+    let cs = norm[..s.min(norm.len())]
+        .iter()
+        .rposition(|&c| is_mark(c))
+        .map_or(0, |k| k + 1);
+    let ce = norm[e.min(norm.len())..]
+        .iter()
+        .position(|&c| is_mark(c))
+        .map_or(norm.len(), |k| e + k);
+    (cs, ce)
+}
+
 fn what(term: &TimeTerm) -> &'static str {
     match term.kind {
         TimeTermKind::Congress | TimeTermKind::Plenum => "召开",
@@ -308,7 +324,8 @@ fn outdated(
             )
         }
         TimeTermKind::Plan => {
-            if text::contains_any(norm, ss, se, RETRO) {
+            let (cs, ce) = clause(norm, s, e);
+            if text::contains_any(norm, cs, ce, RETRO) {
                 return None;
             }
             current_name = current(TimeTermKind::Plan, year).unwrap_or("");
@@ -323,8 +340,9 @@ fn outdated(
         TimeTermKind::Campaign => {
             const DOING: &[&str] = &["开展", "启动", "部署", "推进", "参加", "投入"];
             let before = s.saturating_sub(8).max(ss);
+            let (cs, ce) = clause(norm, s, e);
             if !text::contains_any(norm, before, s, DOING)
-                || text::contains_any(norm, ss, se, RETRO)
+                || text::contains_any(norm, cs, ce, RETRO)
             {
                 return None;
             }
@@ -429,6 +447,17 @@ mod tests {
             hits("2018年度工作总结\n深入开展“不忘初心、牢记使命”主题教育。"),
             [h("time.future", "不忘初心、牢记使命”主题教育")]
         );
+        // Words of history elsewhere in the sentence do not cover the term's own clause.
+        assert_eq!(
+            hits(
+                "2024年度工作总结\n支部将巩固党纪学习教育成果，持续推进“十三五”乡村振兴规划落实。"
+            ),
+            [h("time.outdated", "十三五")]
+        );
+        assert_eq!(
+            hits("2024年度工作总结\n巩固主题教育成果，深入开展党史学习教育。"),
+            [h("time.outdated", "党史学习教育")]
+        );
     }
 
     #[test]
@@ -441,6 +470,8 @@ mod tests {
             "2023年度工作总结\n2019年开展的“不忘初心、牢记使命”主题教育。",
             "2023年度工作总结\n认真落实十八届六中全会通过的《准则》。",
             "2023年度工作总结\n推进“两学一做”学习教育常态化制度化。",
+            "2021年度工作总结\n巩固“十三五”发展成果。“十三五”期间累计投资186亿元。",
+            "2021年度工作总结\n站在“十三五”圆满收官、“十四五”开局起步的新起点上。",
             "2022年度工作总结\n深入学习贯彻党的十九大和十九届历次全会精神。",
             "2023年度工作总结\n深入学习贯彻党的二十大和二十届二中全会精神。",
             "工作总结\n深入学习贯彻党的十九大精神。",
