@@ -91,6 +91,10 @@ fn x_run(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
     {
         return j;
     }
+    // “1+X”证书制度: a formula, not a slot.
+    if len == 1 && prev.is_some_and(|c| matches!(c, '+' | '＋')) {
+        return j;
+    }
     // 3×4, 3 x 4: multiplication.
     if len == 1
         && prev.is_some_and(|c| c.is_ascii_digit())
@@ -108,7 +112,8 @@ fn x_run(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
             return j;
         }
     } else if len == 1 {
-        const TERMS: &[&str] = &["光", "射线", "线", "型", "轴", "染色体"];
+        // X光, X线, X轴; X证书 (the vocational skill certificates of the “1+X” system).
+        const TERMS: &[&str] = &["光", "射线", "线", "型", "轴", "染色体", "证书"];
         if TERMS.iter().any(|t| text::starts_with(cs, j, t)) {
             return j;
         }
@@ -558,6 +563,8 @@ mod tests {
         none("二〇二三年，二○○八年。");
         none("The XX century.");
         none("建立“1＋N”清单。");
+        none("推行“1+X”证书制度，学生取得X证书126人。");
+        one("取得XX证书126人。", "placeholder.x", "XX");
     }
 
     #[test]

@@ -231,6 +231,15 @@ fn list(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) {
     if !parallel || commas == 0 || dunhao == 0 {
         return;
     }
+    // "有权必有责、用权受监督，失职要问责、违法要追究": groups of the same size, 、 inside and
+    // ， between, are a deliberate structure.
+    let sizes: Vec<usize> = inner
+        .split(|c| *c == '，')
+        .map(|g| g.split(|c| *c == '、').count())
+        .collect();
+    if sizes.len() >= 2 && sizes[0] >= 2 && sizes.iter().all(|&n| n == sizes[0]) {
+        return;
+    }
     out.push(ctx.finding(
         p,
         i,
@@ -318,6 +327,12 @@ mod tests {
             hits("“敢说、愿说、能说”，“凭印象、靠嘴说、看材料”，“老办法不管用，新办法不会用”"),
             []
         );
+        // Two groups of the same size: a structured slogan.
+        assert_eq!(
+            hits("牢记“有权必有责、用权受监督，失职要问责、违法要追究”。"),
+            []
+        );
+        assert_eq!(hits("做到“学思想、强党性，重实践、建新功”。"), []);
     }
 
     #[test]

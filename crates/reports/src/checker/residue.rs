@@ -124,7 +124,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         linebreak(ctx, p, out);
     }
     for (_, ps) in shorts {
-        if ps.len() >= 3 {
+        if ps.len() >= 3 && !section_label(ctx, &ps) {
             for &p in &ps[1..] {
                 let para = &ctx.paras[p];
                 out.push(ctx.finding(
@@ -142,6 +142,23 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// A short line repeated once in each section ("一、… 主要做法 … 二、… 主要做法 …") labels the
+/// parts of a section; it is not a page header. A header pasted from pages lands anywhere:
+/// two in one section, or in the middle of a sentence.
+fn section_label(ctx: &Ctx, ps: &[usize]) -> bool {
+    let one_per_section = ps
+        .windows(2)
+        .all(|w| (w[0] + 1..w[1]).any(|q| ctx.paras[q].marker.is_some_and(|m| m.level <= 2)));
+    let between_paragraphs = ps.iter().all(|&p| {
+        let Some(prev) = p.checked_sub(1).map(|q| &ctx.paras[q]) else {
+            return true;
+        };
+        let ends = prev.chars.iter().rev().find(|c| !c.is_whitespace());
+        prev.marker.is_some() || prev.is_title || ends.is_some_and(|c| "。！？；：”）".contains(*c))
+    });
+    one_per_section && between_paragraphs
 }
 
 fn web(ctx: &Ctx, p: usize, s: usize, e: usize) -> Finding {
@@ -351,6 +368,21 @@ mod tests {
                 h("residue.header", 3, "XX镇党委文件"),
                 h("residue.header", 5, "XX镇党委文件")
             ]
+        );
+    }
+
+    #[test]
+    fn section_labels_are_not_headers() {
+        let t = "一、党建工作\n主要做法\n召开会议12次。\n存在问题\n学习不深。\n二、党风廉政\n主要做法\n谈话5人次。\n存在问题\n监督不严。\n三、意识形态\n主要做法\n发布信息20条。\n存在问题\n管理不严。";
+        assert!(hits(t).is_empty(), "{:?}", hits(t));
+        // Twice in one section, or inside a sentence: a header.
+        let t = "一、党建工作\nXX县财政局\n召开会议12次。\nXX县财政局\n学习不深。\n二、党风廉政\nXX县财政局\n谈话5人次。";
+        assert_eq!(
+            hits(t)
+                .into_iter()
+                .filter(|x| x.0 == "residue.header")
+                .count(),
+            2
         );
     }
 
