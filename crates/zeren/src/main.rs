@@ -1,5 +1,7 @@
 //! `zeren`: the one binary. Serves the web application and runs the operator's tasks.
 
+mod bench;
+
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -114,6 +116,22 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Measure a county-scale installation (hundreds of units) in a throwaway database and
+    /// print how long the main pages and API calls take.
+    Bench {
+        /// Departments under the county working committee.
+        #[arg(long, default_value_t = 300, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=5000))]
+        units: usize,
+        /// Branches per department.
+        #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=50))]
+        branches: usize,
+        /// Accounts per department.
+        #[arg(long, default_value_t = 8, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=200))]
+        accounts: usize,
+        /// An EMPTY PostgreSQL database to measure instead of a temporary SQLite file.
+        #[arg(long)]
+        database: Option<String>,
+    },
     /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
     Backup {
         /// Target file; must not exist.
@@ -186,13 +204,18 @@ enum AuditCommand {
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let cli = Cli::parse();
+    // The server logs each request; one-shot commands print only their results.
+    let default_filter = match cli.command {
+        Command::Serve(_) | Command::Demo { .. } => "info,sqlx=warn",
+        _ => "warn",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .init();
-    let cli = Cli::parse();
     match cli.command {
         Command::Serve(args) => {
             let store = args.db.open().await?;
@@ -331,6 +354,27 @@ async fn main() -> Result<()> {
             let code = zeren_reports::run_check_command(&files, json, &opts, &mut out)
                 .context("报告体检失败")?;
             std::process::exit(code);
+        }
+        Command::Bench {
+            units,
+            branches,
+            accounts,
+            database,
+        } => {
+            let dir = tempfile::tempdir()?;
+            let url = match database {
+                Some(u) => u,
+                None => sqlite_url_for_dir(dir.path())?,
+            };
+            bench::run(
+                &url,
+                bench::Scale {
+                    units,
+                    branches_per_unit: branches,
+                    accounts_per_unit: accounts,
+                },
+            )
+            .await
         }
         Command::Backup { to, db } => {
             let store = db.open().await?;

@@ -319,3 +319,38 @@ async fn a_fresh_installation_is_set_up_from_the_command_line() {
             .must_change_password
     );
 }
+
+/// `zeren bench` builds a county and prints its figures (here at a small scale).
+#[tokio::test]
+async fn bench_prints_figures_for_a_county() {
+    let (url, _dir) = fresh_url().await;
+    let o = zeren(
+        &[
+            "bench",
+            "--units",
+            "4",
+            "--branches",
+            "2",
+            "--accounts",
+            "3",
+        ],
+        &url,
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("county of 4 units: 13 organizations, 13 accounts"),
+        "{out}"
+    );
+    for line in [
+        "GET /api/v1/orgs",
+        "GET /accounts (page)",
+        "audit chain verify",
+        "PATCH /api/v1/orgs",
+    ] {
+        assert!(out.contains(line), "{line} missing: {out}");
+    }
+    // It refuses a database that already holds data.
+    let o = zeren(&["bench", "--units", "1"], &url);
+    assert!(!o.status.success());
+}
