@@ -264,6 +264,7 @@ async fn login_create_branch_and_account_then_logout() {
     assert_eq!(b.path().await, "/accounts");
     b.shot("07b-accounts-filtered").await;
     b.goto("/audit").await;
+    b.submit("#verify-chain").await;
     assert!(b.text("#chain-status").await.contains("校验通过"));
     b.shot("08-audit").await;
     b.logout().await;

@@ -21,7 +21,7 @@ async fn login_shows_the_home_page_for_the_role() {
     assert!(home.body.contains("第一责任人职责"));
     // The secretary may not manage accounts: no such menu entry or shortcut.
     assert!(!home.body.contains("/accounts/new"));
-    assert!(!home.body.contains("href=\"/audit\""));
+    assert!(!home.body.contains("href=\"/audit"));
     let me = app.get("/me", Some(&session)).await;
     assert!(me.body.contains("书记"));
     assert!(me.body.contains("查看执纪问责信息"));
@@ -332,12 +332,17 @@ async fn the_audit_page_reports_the_first_broken_link() {
     let app = demo_app().await;
     let (session, _) = app.login("jiwei", USER_PASSWORD).await;
     let r = app.get("/audit", Some(&session)).await;
+    assert!(
+        r.body.contains("id=\"verify-chain\""),
+        "verification is on request"
+    );
+    let r = app.get("/audit?verify=1", Some(&session)).await;
     assert!(r.body.contains("审计链校验通过"), "{}", r.body);
     zeren_storage::sqlx::query("UPDATE audit_log SET after_json = '{}' WHERE seq = 5")
         .execute(app.state.store.pool())
         .await
         .unwrap();
-    let r = app.get("/audit", Some(&session)).await;
+    let r = app.get("/audit?verify=1", Some(&session)).await;
     assert!(r.body.contains("审计链校验失败：第 5 条"), "{}", r.body);
 }
 

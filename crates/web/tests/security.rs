@@ -266,7 +266,7 @@ async fn a_subtree_administrator_stays_in_the_subtree() {
         .get("/", Some(&session))
         .await
         .body
-        .contains("href=\"/audit\""));
+        .contains("href=\"/audit"));
     // Its org list holds its subtree only.
     let t = app.token_with("jg-admin", "Jiguan#2027y").await;
     let orgs = app

@@ -130,7 +130,7 @@ fn rate(ctx: &Ctx, p: usize, k: usize, out: &mut Vec<Finding>) {
             lo.same_class(hi) && same(rounded(lo.value, hi.value, d), stated)
         })
     });
-    if explained {
+    if explained || other_denominator(cs, whole, pct) {
         return;
     }
     let exact = part.value / whole.value * 100.0;
@@ -216,6 +216,43 @@ fn among(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
         ),
         "核对总数和分项数字",
     ));
+}
+
+/// The rate names what it is a share of ("占教师党支部总数的比例为100%") and that is not what
+/// the whole counts ("52个党支部中"): a subset or another thing, so the two do not pair.
+/// A scope word (全县党员, 所有问题) still names the same thing.
+fn other_denominator(cs: &[char], whole: &Num, pct: &Num) -> bool {
+    let Some(zhan) = (whole.end..pct.start).rev().find(|&k| cs[k] == '占') else {
+        return false;
+    };
+    let d_end = (zhan + 1..pct.start)
+        .find(|&k| matches!(cs[k], '的' | '比'))
+        .unwrap_or(pct.start);
+    let mut denom: String = cs[zhan + 1..d_end].iter().collect();
+    for tail in ["总人数", "总数", "总量"] {
+        if let Some(d) = denom.strip_suffix(tail) {
+            denom = d.to_string();
+        }
+    }
+    let noun: String = cs[whole.end..]
+        .iter()
+        .take(10)
+        .take_while(|&&c| text::is_cjk(c) && !matches!(c, '中' | '的' | '里' | '内'))
+        .collect();
+    // 全县, 全镇, 所有: the scope of the same whole.
+    let scoped = denom.starts_with('全') || denom.starts_with("所有");
+    let bare: String = if scoped {
+        denom.chars().skip(2).collect()
+    } else {
+        denom.clone()
+    };
+    if bare.is_empty() || noun.is_empty() || !bare.chars().all(text::is_cjk) {
+        return false;
+    }
+    if !bare.contains(&noun) {
+        return true;
+    }
+    bare != noun && !scoped
 }
 
 /// Exact counts inside a bracket that opens right after the percentage `nums[k]`.
@@ -442,6 +479,23 @@ mod tests {
         for t in ok {
             assert_eq!(hits(t), [], "{t}");
         }
+        // The rate names a smaller whole than the count before it.
+        assert_eq!(
+            hits("52个党支部中，教师党支部书记由“双带头人”担任的有31个，占教师党支部总数的比例为100%。"),
+            []
+        );
+        assert_eq!(
+            hits("52个党支部中，书记由“双带头人”担任的有31个，占党支部总数的比例为100%。"),
+            [h("figures.rate", Severity::Error, "100%")]
+        );
+        assert_eq!(
+            hits("全县186个村级党组织中，软弱涣散的8个，占全县的5%。"),
+            [h("figures.rate", Severity::Error, "5%")]
+        );
+        assert_eq!(
+            hits("全县186个村级党组织中，软弱涣散的8个，占全县的4.3%。"),
+            []
+        );
         // "N…中，M…": M is a part of N.
         assert_eq!(
             hits("教师党员所带的28个班级中，有30个班级位居前列。"),

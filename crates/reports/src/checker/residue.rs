@@ -152,7 +152,12 @@ fn section_label(ctx: &Ctx, ps: &[usize]) -> bool {
         .windows(2)
         .all(|w| (w[0] + 1..w[1]).any(|q| ctx.paras[q].marker.is_some_and(|m| m.level <= 2)));
     let between_paragraphs = ps.iter().all(|&p| {
-        let Some(prev) = p.checked_sub(1).map(|q| &ctx.paras[q]) else {
+        // A page number pasted before the label says nothing about it: look past it.
+        let Some(prev) = (0..p)
+            .rev()
+            .map(|q| &ctx.paras[q])
+            .find(|q| !is_page_line(&q.chars[q.lead..]))
+        else {
             return true;
         };
         let ends = prev.chars.iter().rev().find(|c| !c.is_whitespace());
@@ -375,6 +380,8 @@ mod tests {
     fn section_labels_are_not_headers() {
         let t = "一、党建工作\n主要做法\n召开会议12次。\n存在问题\n学习不深。\n二、党风廉政\n主要做法\n谈话5人次。\n存在问题\n监督不严。\n三、意识形态\n主要做法\n发布信息20条。\n存在问题\n管理不严。";
         assert!(hits(t).is_empty(), "{:?}", hits(t));
+        let t = "一、甲\n主要做法\n召开会议12次。\n二、乙\n— 2 —\n主要做法\n谈话5人次。\n三、丙\n主要做法\n发布信息20条。";
+        assert_eq!(hits(t), [h("residue.page", 5, "— 2 —")]);
         // Twice in one section, or inside a sentence: a header.
         let t = "一、党建工作\nXX县财政局\n召开会议12次。\nXX县财政局\n学习不深。\n二、党风廉政\nXX县财政局\n谈话5人次。";
         assert_eq!(

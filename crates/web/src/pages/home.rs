@@ -124,7 +124,7 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
     if user.perms.can_at_top(Action::ViewAudit) {
         shortcuts.push(Shortcut {
             label: "校验审计链",
-            href: "/audit",
+            href: "/audit?verify=1",
             note: "检查操作记录是否被篡改",
         });
     }
