@@ -505,12 +505,42 @@ const PLANTS: &[Plant] = &[
         &[("placeholder.ellipsis", W, 5, 0, "……")],
     ),
     // --- vocational college Party committee, 2023 (title over two lines, section labels) ---
-    plant(VOC, "整改完成率94.1%", "整改完成率96.1%", &[("figures.rate", E, 18, 0, "96.1%")]),
-    plant(VOC, "学生82名", "学生85名", &[("figures.parts", W, 11, 0, "5名、学生85名")]),
-    plant(VOC, "五、2024年工作打算", "六、2024年工作打算", &[("numbering.gap", E, 21, 1, "六、")]),
-    plant(VOC, "全面贯彻党的二十大精神，落实", "全面贯彻党的十九届六中全会精神，落实", &[("time.outdated", W, 3, 0, "十九届六中全会")]),
-    plant(VOC, "学院党委获评全省高校“党建工作标杆院系”培育创建单位", "学院党委被评为什么", &[("placeholder.what", E, 8, 0, "什么")]),
-    plant(VOC, "\n工作成效\n全年未发生", "\n第3页 共8页\n工作成效\n全年未发生", &[("residue.page", W, 17, 1, "第3页 共8页")]),
+    plant(
+        VOC,
+        "整改完成率94.1%",
+        "整改完成率96.1%",
+        &[("figures.rate", E, 18, 0, "96.1%")],
+    ),
+    plant(
+        VOC,
+        "学生82名",
+        "学生85名",
+        &[("figures.parts", W, 11, 0, "5名、学生85名")],
+    ),
+    plant(
+        VOC,
+        "五、2024年工作打算",
+        "六、2024年工作打算",
+        &[("numbering.gap", E, 21, 1, "六、")],
+    ),
+    plant(
+        VOC,
+        "全面贯彻党的二十大精神，落实",
+        "全面贯彻党的十九届六中全会精神，落实",
+        &[("time.outdated", W, 3, 0, "十九届六中全会")],
+    ),
+    plant(
+        VOC,
+        "学院党委获评全省高校“党建工作标杆院系”培育创建单位",
+        "学院党委被评为什么",
+        &[("placeholder.what", E, 8, 0, "什么")],
+    ),
+    plant(
+        VOC,
+        "\n工作成效\n全年未发生",
+        "\n第3页 共8页\n工作成效\n全年未发生",
+        &[("residue.page", W, 17, 1, "第3页 共8页")],
+    ),
 ];
 
 /// Defects the checker knowingly misses: (file, from, to, the rule that would be right, why).

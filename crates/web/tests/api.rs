@@ -529,3 +529,28 @@ async fn check_rules_are_read_and_set_per_organization() {
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
+
+/// The OpenAPI document and the route table describe the same API: every `/api/v1` route is
+/// documented with its method, and nothing documented is missing from the router.
+#[tokio::test]
+async fn the_openapi_document_matches_the_route_table() {
+    let app = demo_app().await;
+    let doc = app
+        .request(Method::GET, "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    let mut documented: Vec<(String, String)> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push((method.to_uppercase(), path.clone()));
+        }
+    }
+    documented.sort();
+    let mut routed: Vec<(String, String)> = zeren_web::routes::table()
+        .iter()
+        .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+        .map(|r| (r.method.to_string(), r.path.to_string()))
+        .collect();
+    routed.sort();
+    assert_eq!(documented, routed);
+}
