@@ -130,7 +130,7 @@ fn rate(ctx: &Ctx, p: usize, k: usize, out: &mut Vec<Finding>) {
             lo.same_class(hi) && same(rounded(lo.value, hi.value, d), stated)
         })
     });
-    if explained || other_denominator(cs, whole, pct) {
+    if explained || other_denominator(cs, whole, pct) || numerator_unstated(cs, part, pct) {
         return;
     }
     let exact = part.value / whole.value * 100.0;
@@ -216,6 +216,31 @@ fn among(ctx: &Ctx, p: usize, at: usize, out: &mut Vec<Finding>) {
         ),
         "核对总数和分项数字",
     ));
+}
+
+/// "受理信访举报56件，其中检举控告类38件、其他类18件，办结率100%": the counts are a total and
+/// its breakdown, and how many were 办结 is not said. When the part is an item of a "其中"
+/// breakdown and the rate's own word (办结 of 办结率) occurs nowhere before it in the sentence,
+/// the numerator is not among the counts and nothing can be checked.
+fn numerator_unstated(cs: &[char], part: &Num, pct: &Num) -> bool {
+    let start = text::sentence_start(cs, pct.start);
+    let in_breakdown =
+        (start..part.start.saturating_sub(1)).any(|k| cs[k] == '其' && cs[k + 1] == '中');
+    if !in_breakdown {
+        return false;
+    }
+    // The word before 率: 办结率 → 办结, 整改完成率 → 完成.
+    let Some(lv) = (pct.start.saturating_sub(6)..pct.start)
+        .rev()
+        .find(|&k| cs[k] == '率')
+    else {
+        return false;
+    };
+    if lv < 2 || !text::is_cjk(cs[lv - 1]) || !text::is_cjk(cs[lv - 2]) {
+        return false;
+    }
+    let stem = [cs[lv - 2], cs[lv - 1]];
+    !(start..lv.saturating_sub(2)).any(|k| cs[k] == stem[0] && cs.get(k + 1) == Some(&stem[1]))
 }
 
 /// The rate names what it is a share of ("占教师党支部总数的比例为100%") and that is not what
@@ -479,6 +504,15 @@ mod tests {
         for t in ok {
             assert_eq!(hits(t), [], "{t}");
         }
+        // A total and its breakdown, and a rate whose numerator is not given.
+        assert_eq!(
+            hits("全年共受理信访举报56件，其中检举控告类38件、其他类18件，办结率100%。"),
+            []
+        );
+        assert_eq!(
+            hits("反馈问题45个，其中已整改42个、正在整改3个，整改率95%。"),
+            [h("figures.rate", Severity::Error, "95%")]
+        );
         // The rate names a smaller whole than the count before it.
         assert_eq!(
             hits("52个党支部中，教师党支部书记由“双带头人”担任的有31个，占教师党支部总数的比例为100%。"),
