@@ -263,6 +263,19 @@ async fn login_create_branch_and_account_then_logout() {
     );
     assert_eq!(b.path().await, "/accounts");
     b.shot("07b-accounts-filtered").await;
+    let created = app
+        .state
+        .store
+        .account_by_username("zb-v11")
+        .await
+        .unwrap()
+        .unwrap();
+    b.goto(&format!("/accounts/{}", created.id)).await;
+    assert!(b.text("#grants").await.contains("青山村党支部"));
+    b.shot("07c-account-detail").await;
+    b.goto("/me").await;
+    assert!(b.text("#my-actions").await.contains("管理账户"));
+    b.shot("07d-my-permissions").await;
     b.goto("/audit").await;
     b.submit("#verify-chain").await;
     assert!(b.text("#chain-status").await.contains("校验通过"));

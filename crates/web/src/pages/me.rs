@@ -48,7 +48,8 @@ pub async fn index(
                 .collect();
             ActionRow {
                 label: a.label(),
-                allowed: !scope.is_empty(),
+                // The audit trail is read only through a grant at a top organization.
+                allowed: !scope.is_empty() && (a != Action::ViewAudit || user.perms.can_at_top(a)),
                 where_: names.join("、"),
             }
         })
