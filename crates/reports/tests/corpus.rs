@@ -391,7 +391,13 @@ const PLANTS: &[Plant] = &[
         INS,
         "\n中共石桥镇委员会\n",
         "\n展开全文\n中共石桥镇委员会\n",
-        &[("residue.web", E, 26, 1, "展开全文")],
+        &[("residue.web", E, 28, 1, "展开全文")],
+    ),
+    plant(
+        INS,
+        "2.整改期间",
+        "3.整改期间",
+        &[("numbering.gap", E, 27, 1, "3.")],
     ),
     // --- self-inspection report with four levels, 2023 ---
     plant(

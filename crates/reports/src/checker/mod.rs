@@ -289,7 +289,7 @@ pub fn check(doc: &Document, opts: &CheckOptions) -> Vec<Finding> {
         let marker = if p.in_table {
             None
         } else {
-            numbering::marker(&chars, lead)
+            numbering::marker(&chars, lead).or_else(|| numbering::attachment(&chars, lead))
         };
         let is_title = p.heading == Some(0)
             || (!p.in_table

@@ -103,6 +103,16 @@ pub fn marker(cs: &[char], at: usize) -> Option<Marker> {
     mk(3, n, style, l + 1)
 }
 
+/// "附件：1.责任清单" followed by a line "2.问题台账": the list of attachments at the end of a
+/// document (GB/T 9704) starts after 附件：, and its first item is numbered there.
+pub fn attachment(cs: &[char], at: usize) -> Option<Marker> {
+    let after = ["附件：", "附件:"]
+        .iter()
+        .find(|w| text::starts_with(cs, at, w))
+        .map(|w| at + w.chars().count())?;
+    marker(cs, after).filter(|m| m.level == 3)
+}
+
 /// A year written as four digits and 年 starts at `at` (and no fifth digit).
 fn year_follows(cs: &[char], at: usize) -> bool {
     (at..at + 4).all(|k| cs.get(k).copied().and_then(digit).is_some())
@@ -474,6 +484,17 @@ mod tests {
         assert_eq!(
             hits("1.5万元用于建设。\n2023年度发展党员。\n10个村均达标。\n3.8%的增长。"),
             []
+        );
+    }
+
+    #[test]
+    fn attachments() {
+        let t =
+            "一、下一步工作\n1.加强学习。\n2.强化监督。\n附件：1.责任清单\n2.问题台账\n3.整改方案";
+        assert_eq!(hits(t), []);
+        assert_eq!(
+            hits("附件：1.责任清单\n3.问题台账"),
+            [h("numbering.gap", 2, "3.")]
         );
     }
 
