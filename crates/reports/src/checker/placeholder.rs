@@ -224,7 +224,7 @@ fn unit_name(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
         .iter()
         .any(|w| text::ends_with(cs, i, w));
     // 镇党委, 乡村振兴, 县域, 村级… are complete words.
-    const WORD: &str = "党委政人纪级里域直属内外长村镇民庄街集振土情容貌务";
+    const WORD: &str = "党委政人纪级里域直属内外长村镇民庄街集振土情容貌务两";
     let next = cs.get(i + 1).copied();
     if !after_date || next.is_none_or(|c| !is_cjk(c) || WORD.contains(c)) {
         return i + 1;
@@ -235,6 +235,15 @@ fn unit_name(ctx: &Ctx, p: usize, i: usize, out: &mut Vec<Finding>) -> usize {
         .find(|&k| !is_cjk(cs[k]))
         .unwrap_or((i + 8).min(cs.len()));
     const BODY: &[&str] = &[
+        "妇联",
+        "工会",
+        "工商联",
+        "科协",
+        "文联",
+        "残联",
+        "银行",
+        "大队",
+        "支队",
         "局",
         "院",
         "厅",
@@ -590,6 +599,7 @@ mod tests {
         // A body of the county or district, named after the date.
         none("2023年，县财政局党组坚持以习近平新时代中国特色社会主义思想为指导。");
         none("2024年，区人民医院党委扎实开展党纪学习教育。2023年度县融媒体中心工作总结");
+        none("2023年，县妇联党组坚持学习。2023年，村两委班子换届。2023年，县总工会扎实推进。");
         one(
             "2023年，县坚持以习近平新时代中国特色社会主义思想为指导。",
             "placeholder.name",
