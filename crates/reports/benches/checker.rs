@@ -34,11 +34,11 @@ fn report(bytes: usize) -> String {
     let mut k = 0usize;
     let mut section = 0u32;
     while s.len() < bytes {
-        if k % 6 == 0 {
+        if k.is_multiple_of(6) {
             section += 1;
             let n =
                 ["一", "二", "三", "四", "五", "六", "七", "八", "九"][(section as usize - 1) % 9];
-            if section > 1 && (section - 1) % 9 == 0 {
+            if section > 1 && (section - 1).is_multiple_of(9) {
                 s.push_str("2023年度镇落实全面从严治党主体责任情况的报告\n");
             }
             s.push_str(&format!("{n}、{}\n", HEADINGS[k % HEADINGS.len()]));

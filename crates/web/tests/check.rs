@@ -123,10 +123,19 @@ async fn uploads_are_read_by_type_and_bad_ones_get_a_chinese_message() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("draft.txt"));
     assert!(r.body.contains(">XXX</a>"));
-    let (ct, body) = multipart(&[], Some(("draft.txt", &[0xff, 0xfe, 0x00, 0xd8])));
+    let (ct, body) = multipart(&[], Some(("draft.txt", &[0x81, 0x20, 0xff, 0xff, 0x80])));
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("不是 UTF-8 编码"));
+    assert!(r.body.contains("不是可识别的文本"), "{}", r.body);
+    // A draft saved as GBK by an older Windows tool is read like UTF-8.
+    let gbk: &[u8] = &[
+        0xd2, 0xbb, 0xa1, 0xa2, 0xd1, 0xa7, 0xcf, 0xb0, 0x0a, // 一、学习\n
+        0xc8, 0xfd, 0xa1, 0xa2, 0xd5, 0xfb, 0xb8, 0xc4, 0x0a, // 三、整改\n
+    ];
+    let (ct, body) = multipart(&[("rule", "numbering")], Some(("draft.txt", gbk)));
+    let r = app.send(post(ct, body)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("numbering.gap"), "{}", r.body);
     let (ct, body) = multipart(&[], Some(("draft.docx", b"not a zip")));
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

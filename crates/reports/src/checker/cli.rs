@@ -16,8 +16,24 @@ struct FileFinding<'a> {
     finding: &'a Finding,
 }
 
+/// Decodes a plain-text draft. Offices save text as UTF-8 (with or without a BOM), as GBK
+/// (Windows' "ANSI" for Chinese; read as its superset GB18030) or as UTF-16 with a BOM
+/// (Notepad's "Unicode"). Returns `None` when the bytes are none of these.
+pub fn decode_text(bytes: &[u8]) -> Option<String> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+        return (!had_errors).then(|| text.into_owned());
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Some(text.to_string());
+    }
+    encoding_rs::GB18030
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|t| t.into_owned())
+}
+
 /// Read a file as a document, choosing the parser by extension: `.docx`, `.md`/`.markdown`,
-/// anything else as UTF-8 plain text.
+/// anything else as plain text (see [`decode_text`]).
 pub fn read_document(path: &Path) -> Result<Document, CheckError> {
     let bytes = std::fs::read(path).map_err(|source| CheckError::Io {
         path: path.to_path_buf(),
@@ -31,7 +47,7 @@ pub fn read_document(path: &Path) -> Result<Document, CheckError> {
     if ext == "docx" {
         return Document::from_docx(&bytes);
     }
-    let text = String::from_utf8(bytes).map_err(|_| CheckError::Encoding {
+    let text = decode_text(&bytes).ok_or_else(|| CheckError::Encoding {
         path: path.to_path_buf(),
     })?;
     Ok(match ext.as_str() {
@@ -222,11 +238,14 @@ mod tests {
             run_check_command(&[missing], false, &CheckOptions::all(), &mut out),
             Err(CheckError::Io { .. })
         ));
-        let bad = temp("gbk.txt", &[0xb1, 0xa8, 0xb8, 0xe6]);
+        let bad = temp("binary.txt", &[0x81, 0x20, 0xff, 0xff, 0x80]);
         assert!(matches!(
             run_check_command(&[bad], true, &CheckOptions::all(), &mut out),
             Err(CheckError::Encoding { .. })
         ));
+        // GBK (报告) is text, not an error.
+        let gbk = temp("gbk.txt", &[0xb1, 0xa8, 0xb8, 0xe6]);
+        assert!(run_check_command(&[gbk], true, &CheckOptions::all(), &mut out).is_ok());
     }
 
     #[test]
@@ -238,5 +257,23 @@ mod tests {
         let quoted = s.lines().nth(1).unwrap();
         assert!(quoted.chars().count() < 70, "{quoted}");
         assert!(quoted.contains("…甲") && quoted.contains("乙…"));
+    }
+
+    #[test]
+    fn text_in_gbk_utf16_and_utf8_is_read_alike() {
+        let text = "一、强化理论武装\n全年开展学习8次。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(super::decode_text(&gbk).as_deref(), Some(text));
+        let mut utf16 = vec![0xff, 0xfe];
+        for u in text.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(super::decode_text(&utf16).as_deref(), Some(text));
+        let mut bom = vec![0xef, 0xbb, 0xbf];
+        bom.extend_from_slice(text.as_bytes());
+        assert_eq!(super::decode_text(&bom).as_deref(), Some(text));
+        assert_eq!(super::decode_text(text.as_bytes()).as_deref(), Some(text));
+        // Bytes that are no text at all.
+        assert_eq!(super::decode_text(&[0x81, 0x20, 0xff, 0xff, 0x80]), None);
     }
 }

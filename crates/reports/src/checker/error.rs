@@ -9,7 +9,9 @@ pub enum CheckError {
         #[source]
         source: std::io::Error,
     },
-    #[error("文件 {path} 不是 UTF-8 编码的文本，请另存为 UTF-8 后再检查")]
+    #[error(
+        "文件 {path} 不是可识别的文本（UTF-8、GBK 或 UTF-16），请另存为 UTF-8 或 .docx 后再检查"
+    )]
     Encoding { path: PathBuf },
     #[error("不是有效的 .docx 文件: {0}")]
     Docx(String),

@@ -36,7 +36,7 @@ mod time;
 
 use serde::{Deserialize, Serialize};
 
-pub use cli::{format_human, read_document, run_check_command};
+pub use cli::{decode_text, format_human, read_document, run_check_command};
 pub use document::{Document, Paragraph};
 pub use error::CheckError;
 pub use time::{current_congress, detect_year, time_terms, TimeTerm, TimeTermKind};

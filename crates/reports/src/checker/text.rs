@@ -101,7 +101,7 @@ pub fn cn_numeral(n: u32) -> String {
             s.push(D[n / 10]);
         }
         s.push('十');
-        if n % 10 != 0 {
+        if !n.is_multiple_of(10) {
             s.push(D[n % 10]);
         }
     } else {

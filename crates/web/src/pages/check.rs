@@ -143,13 +143,15 @@ pub fn parse_upload(name: &str, bytes: &[u8]) -> Result<Document, AppError> {
             "不支持旧版 .doc 文件，请在 Word 中另存为 .docx 后上传".into(),
         ));
     }
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        AppError::BadRequest("文件不是 UTF-8 编码的文本，请另存为 UTF-8 或上传 .docx".into())
+    let text = zeren_reports::checker::decode_text(bytes).ok_or_else(|| {
+        AppError::BadRequest(
+            "文件不是可识别的文本（UTF-8、GBK 或 UTF-16），请另存为 UTF-8 或上传 .docx".into(),
+        )
     })?;
     Ok(if lower.ends_with(".md") || lower.ends_with(".markdown") {
-        Document::from_markdown(text)
+        Document::from_markdown(&text)
     } else {
-        Document::from_text(text)
+        Document::from_text(&text)
     })
 }
 
