@@ -123,6 +123,9 @@ impl Store {
     }
 
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
+        if !crate::storable(username) {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM accounts WHERE username = $1"
         ))
@@ -154,6 +157,17 @@ impl Store {
         }
         // Ordered here, not in SQL: collations differ between SQLite and PostgreSQL.
         out.sort_by_key(|a| (a.org_id, a.id));
+        Ok(out)
+    }
+
+    /// The accounts whose home is this organization itself.
+    pub async fn accounts_at(&self, org_id: i64) -> Result<Vec<Account>> {
+        let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM accounts WHERE org_id = $1"))
+            .bind(org_id)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|a| a.id);
         Ok(out)
     }
 
@@ -356,11 +370,40 @@ impl WriteTx {
         Ok(lock)
     }
 
+    /// A login attempt on a locked account: audited, but not counted, so that nobody can keep
+    /// an account locked for ever by trying a few times every quarter of an hour.
+    pub async fn record_login_refused(
+        &mut self,
+        account: &Account,
+        address: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let actor = Actor {
+            id: Some(account.id),
+            name: account.username.clone(),
+            address: address.to_string(),
+        };
+        let detail = serde_json::json!({ "reason": reason });
+        self.audit(actor.event(
+            "login.failure",
+            "account",
+            account.id,
+            None::<&()>,
+            Some(&detail),
+        ))
+        .await?;
+        Ok(())
+    }
+
     /// A login attempt with an unknown username: audited, nothing else.
     pub async fn record_unknown_login(&mut self, username: &str, address: &str) -> Result<()> {
         let actor = Actor {
             id: None,
-            name: username.chars().take(64).collect(),
+            name: username
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(64)
+                .collect(),
             address: address.to_string(),
         };
         let detail = serde_json::json!({ "reason": "unknown_user" });

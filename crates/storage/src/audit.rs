@@ -77,6 +77,9 @@ impl Store {
         offset: i64,
         action_prefix: Option<&str>,
     ) -> Result<Vec<AuditEntry>> {
+        if !crate::storable(action_prefix.unwrap_or("")) {
+            return Ok(Vec::new());
+        }
         let rows = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM audit_log \
              WHERE substr(action, 1, CAST($4 AS INTEGER)) = $1 \

@@ -269,6 +269,13 @@ mod tests {
 
 pub mod testing;
 
+/// Whether a text can be compared with stored text on both databases: PostgreSQL refuses
+/// the NUL character in text (an error), SQLite accepts it (no match). Lookups by such a text
+/// answer "not found" on both without asking the database.
+pub(crate) fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
 /// Reads a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.
 pub(crate) fn get_bool(row: &sqlx::any::AnyRow, column: &str) -> Result<bool> {
     use sqlx::Row;

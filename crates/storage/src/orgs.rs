@@ -109,6 +109,9 @@ impl Store {
     }
 
     pub async fn org_by_code(&self, code: &str) -> Result<Org> {
+        if !crate::storable(code) {
+            return Err(StorageError::NotFound("organization"));
+        }
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orgs WHERE code = $1"))
             .bind(code)
             .fetch_optional(&self.pool)

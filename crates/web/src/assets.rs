@@ -1,6 +1,6 @@
 //! Front-end assets compiled into the binary: users sit on closed networks, so no CDN.
 
-use axum::extract::Path;
+use crate::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 

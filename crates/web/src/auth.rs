@@ -101,14 +101,16 @@ pub fn set_cookie(state: &AppState, name: &str, value: &str, max_age: Option<i64
 }
 
 /// The client's address for the audit trail: the socket peer, or, behind a reverse proxy the
-/// operator declared trusted, the first address of `X-Forwarded-For`.
+/// operator declared trusted, the last address of `X-Forwarded-For`.
 fn client_address(state: &AppState, req: &Request) -> String {
     if state.config.trust_forwarded_for {
+        // The last entry is the one the trusted proxy appended; earlier ones are whatever the
+        // client sent.
         let forwarded = req
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .and_then(|ip| ip.parse::<std::net::IpAddr>().ok());
         if let Some(ip) = forwarded {
@@ -172,7 +174,10 @@ async fn load_user(
             .map(|t| time::OffsetDateTime::now_utc() - t > time::Duration::seconds(60))
             .unwrap_or(true);
         if stale {
-            state.store.touch_session(&hash).await?;
+            // Sliding the idle timeout must never fail the request itself.
+            if let Err(e) = state.store.touch_session(&hash).await {
+                tracing::warn!(error = %e, "could not slide the session's idle timeout");
+            }
         }
     }
     let perms = Permissions::new(state.store.grants(account.id).await?);
@@ -235,8 +240,10 @@ pub async fn authenticate(
         return Err(AppError::LoginFailed(WRONG.into()));
     };
     if account.is_locked() {
+        // Same work as a real check, so a locked account cannot be told apart by timing.
+        verify_password(password, account::dummy_hash()).await;
         let mut tx = state.store.begin_write().await?;
-        tx.record_login_failure(&account, address, "locked").await?;
+        tx.record_login_refused(&account, address, "locked").await?;
         tx.commit().await?;
         return Err(locked_error(&account));
     }
@@ -433,7 +440,7 @@ mod tests {
             let req = || {
                 let mut r = Request::new(Body::empty());
                 r.headers_mut()
-                    .insert("x-forwarded-for", "10.1.2.3, 192.0.2.1".parse().unwrap());
+                    .insert("x-forwarded-for", "6.6.6.6, 10.1.2.3".parse().unwrap());
                 r.extensions_mut()
                     .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
                 r

@@ -25,3 +25,21 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
         }
     }
 }
+
+/// Path parameters. A malformed one (e.g. invalid percent-encoding) is a 4xx in the caller's
+/// language, like every other error.
+pub struct Path<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(Path(v)),
+            Err(r) => Err(respond_error(
+                is_api(parts.uri.path()),
+                rejection(r.status(), &r.body_text()),
+            )),
+        }
+    }
+}

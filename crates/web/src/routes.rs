@@ -234,6 +234,12 @@ pub fn table() -> Vec<RouteSpec> {
             Action(CheckReports),
             post(api::check::check_draft).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
+        spec(
+            POST,
+            "/api/v1/check/upload",
+            Action(CheckReports),
+            post(api::check::check_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
     ]
 }
 

@@ -274,3 +274,103 @@ async fn rules_switched_off_on_an_organization_apply_to_its_users() {
         .unwrap();
     assert_eq!(audit.len(), 1);
 }
+
+#[tokio::test]
+async fn files_are_checked_over_the_api_too() {
+    let app = demo_app().await;
+    let token = app.token("dangwu").await;
+    let upload = |fields: &[(&str, &str)], file: Option<(&str, &[u8])>| {
+        let (ct, body) = multipart(fields, file);
+        Request::post("/api/v1/check/upload")
+            .header(header::CONTENT_TYPE, ct)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let r = app
+        .send(upload(
+            &[("year", "2023")],
+            Some(("draft.md", DRAFT.as_bytes())),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let findings = r.json();
+    assert!(findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["text"] == "XXX"));
+    let r = app
+        .send(upload(
+            &[("disabled", "placeholder")],
+            Some(("draft.txt", DRAFT.as_bytes())),
+        ))
+        .await;
+    assert!(r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["text"] != "XXX"));
+    let r = app
+        .send(upload(
+            &[("disabled", "grammar")],
+            Some(("draft.txt", DRAFT.as_bytes())),
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.json()["field"], "disabled");
+    let r = app.send(upload(&[], None)).await;
+    assert_eq!(r.json()["field"], "file");
+    let r = app
+        .send(upload(&[], Some(("x.docx", b"PK not really"))))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.json()["code"], "bad_request");
+}
+
+#[tokio::test]
+async fn saving_the_rules_form_keeps_sub_rules_and_does_not_copy_rules_from_above() {
+    let app = demo_app().await;
+    let admin = app.token("admin").await;
+    app.request(
+        Method::PUT,
+        "/api/v1/orgs/qs/check-rules",
+        Some(&admin),
+        Some(json!({"disabled": ["time"]})),
+    )
+    .await;
+    app.request(
+        Method::PUT,
+        "/api/v1/orgs/qs-jg/check-rules",
+        Some(&admin),
+        Some(json!({"disabled": ["numbering.style"]})),
+    )
+    .await;
+    let (session, csrf) = app.login("admin", ADMIN_PASSWORD).await;
+    let jg = app.org_id("qs-jg").await;
+    // The form sends every box still ticked; `time` is disabled there (off above), so absent.
+    let ticked = [
+        "placeholder",
+        "numbering",
+        "pairing",
+        "figures",
+        "suspicious",
+        "punctuation",
+    ];
+    let mut fields: Vec<(&str, &str)> = ticked.iter().map(|r| ("rule", *r)).collect();
+    fields.push(("_csrf", &csrf));
+    let r = app
+        .post_form(&format!("/orgs/{jg}/check-rules"), &session, &fields)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = app
+        .request(
+            Method::GET,
+            "/api/v1/orgs/qs-jg/check-rules",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["disabled"], json!(["numbering.style", "residue"]));
+}

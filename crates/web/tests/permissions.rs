@@ -80,6 +80,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/audit"), Only(AUDIT)),
         (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
         (("POST", "/api/v1/check"), Any),
+        (("POST", "/api/v1/check/upload"), Any),
     ])
 }
 

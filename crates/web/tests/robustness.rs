@@ -17,6 +17,8 @@ const PARAMS: &[&str] = &[
     "..%2F..%2Fetc%2Fpasswd",
     "%27%3B%20DROP%20TABLE%20orgs%3B--",
     "%E4%B8%9C%E5%B2%AD",
+    "%00",
+    "a%00b",
 ];
 
 fn bodies() -> Vec<(&'static str, Vec<u8>)> {
@@ -31,6 +33,7 @@ fn bodies() -> Vec<(&'static str, Vec<u8>)> {
             b"{\"name\": {\"deep\": [1, 2, {\"x\": null}]}}".to_vec(),
         ),
         (json, b"{\"code\": \"\\u0000\", \"name\": 1e999}".to_vec()),
+        (json, b"{\"username\": \"ad\\u0000min\", \"password\": \"x\\u0000\", \"org_code\": \"q\\u0000s\", \"parent_code\": \"\\u0000\", \"role\": \"clerk\", \"display_name\": \"x\", \"code\": \"x\", \"name\": \"x\", \"kind\": \"branch\"}".to_vec()),
         (json, vec![0xff, 0xfe, 0x7b]),
         (
             json,
@@ -96,6 +99,14 @@ async fn no_route_answers_500_to_malformed_input() {
                         reply.status,
                         reply.body.chars().take(300).collect::<String>()
                     );
+                    if uri.starts_with("/api/") && reply.status.is_client_error() {
+                        assert!(
+                            reply.body.starts_with('{'),
+                            "{} {uri} ({ctype}): not JSON: {}",
+                            r.method,
+                            reply.body
+                        );
+                    }
                     checked += 1;
                 }
             }

@@ -351,9 +351,14 @@ async fn main() -> Result<()> {
                 year,
             };
             let mut out = std::io::stdout().lock();
-            let code = zeren_reports::run_check_command(&files, json, &opts, &mut out)
-                .context("报告体检失败")?;
-            std::process::exit(code);
+            // Exit 1: a 错误 was found; exit 2: a file could not be read or parsed.
+            match zeren_reports::run_check_command(&files, json, &opts, &mut out) {
+                Ok(code) => std::process::exit(code),
+                Err(e) => {
+                    eprintln!("报告体检失败：{e}");
+                    std::process::exit(2);
+                }
+            }
         }
         Command::Bench {
             units,
@@ -429,13 +434,15 @@ async fn user(command: UserCommand) -> Result<()> {
                 .await
                 .with_context(|| format!("组织编码 {org} 不存在"))?;
             let actor = Actor::cli();
+            // Hashing is slow: done before the write lock is taken.
+            let password_hash = hash_password(&password);
             let mut tx = store.begin_write().await?;
             let account = tx
                 .create_account(
                     NewAccount {
                         username,
                         display_name,
-                        password_hash: hash_password(&password),
+                        password_hash,
                         org_id: org.id,
                         title,
                         portfolio: String::new(),
@@ -472,15 +479,10 @@ async fn user(command: UserCommand) -> Result<()> {
                 }
                 None => (PasswordPolicy::generate(), true),
             };
+            let password_hash = hash_password(&password);
             let mut tx = store.begin_write().await?;
-            tx.set_password(
-                account.id,
-                &hash_password(&password),
-                generated,
-                None,
-                &Actor::cli(),
-            )
-            .await?;
+            tx.set_password(account.id, &password_hash, generated, None, &Actor::cli())
+                .await?;
             tx.commit().await?;
             if generated {
                 println!("新密码：{password}（首次登录须修改）");

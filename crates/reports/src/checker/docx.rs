@@ -10,7 +10,7 @@ use super::{CheckError, Document};
 
 /// Larger parts are refused: a report's XML is a few MB at most, and a zip bomb must not
 /// exhaust memory.
-const MAX_PART: u64 = 256 * 1024 * 1024;
+const MAX_PART: u64 = 32 * 1024 * 1024;
 
 pub(super) fn read(bytes: &[u8]) -> Result<Document, CheckError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;

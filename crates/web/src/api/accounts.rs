@@ -3,9 +3,10 @@
 use super::{ApiError, ApiJson, ApiResult};
 use crate::auth::CurrentUser;
 use crate::error::{AppError, ErrorBody};
+use crate::extract::Path;
 use crate::manage::accounts::{self, AccountChange};
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};

@@ -84,6 +84,7 @@ impl Modify for BearerAuth {
         audit::list,
         audit::verify,
         check::check_draft,
+        check::check_upload,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -198,6 +198,19 @@ pub async fn reset_password(
     account: &Account,
 ) -> Result<(Account, String), AppError> {
     authorize(state, user, account, Action::ManageAccounts).await?;
+    // Whoever resets a password learns it. For accounts that may see discipline records
+    // (书记, 纪检) that would hand those records to the administrator, whom the policy keeps
+    // away from them: such resets are done on the server's command line.
+    let grants = state.store.grants(account.id).await?;
+    if grants
+        .iter()
+        .any(|g| Action::ViewDiscipline.allowed_roles().contains(&g.role))
+    {
+        return Err(AppError::Conflict(
+            "该账户可查看执纪问责信息，其密码须由服务器管理员用 zeren user reset-password 重置"
+                .into(),
+        ));
+    }
     let password = PasswordPolicy::generate();
     let hash = hash_password(&password).await?;
     let mut tx = state.store.begin_write().await?;

@@ -3,4 +3,5 @@
 //! Handlers only translate forms or JSON into these calls and render the outcome.
 
 pub mod accounts;
+pub mod check;
 pub mod orgs;

@@ -3,6 +3,7 @@
 use super::{render, render_status, Layout, PageResult};
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::manage::check;
 use crate::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -41,17 +42,8 @@ pub struct CheckPage {
     pub error: Option<String>,
 }
 
-/// Rules the user's organization (and those above it) switched off.
-pub async fn org_disabled_rules(
-    state: &AppState,
-    user: &CurrentUser,
-) -> Result<Vec<String>, AppError> {
-    let org = state.store.org(user.account.org_id).await?;
-    Ok(state.store.check_rules_disabled_for(&org.path).await?)
-}
-
 pub async fn form(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    let org_disabled = org_disabled_rules(&state, &user).await?;
+    let org_disabled = check::org_disabled_rules(&state, &user).await?;
     Ok(render(&CheckPage {
         layout: Layout::new(&user, "check", "报告体检"),
         rules: rule_choices(&[], &org_disabled),
@@ -131,47 +123,6 @@ pub fn segments(source: &str, findings: &[Finding]) -> Vec<Segment> {
     out
 }
 
-/// Reads an uploaded file by its name: .docx, .md, or UTF-8 text.
-pub fn parse_upload(name: &str, bytes: &[u8]) -> Result<Document, AppError> {
-    let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".docx") {
-        return Document::from_docx(bytes)
-            .map_err(|e| AppError::BadRequest(format!("无法读取该 Word 文件：{e}")));
-    }
-    if lower.ends_with(".doc") {
-        return Err(AppError::BadRequest(
-            "不支持旧版 .doc 文件，请在 Word 中另存为 .docx 后上传".into(),
-        ));
-    }
-    let text = zeren_reports::checker::decode_text(bytes).ok_or_else(|| {
-        AppError::BadRequest(
-            "文件不是可识别的文本（UTF-8、GBK 或 UTF-16），请另存为 UTF-8 或上传 .docx".into(),
-        )
-    })?;
-    Ok(if lower.ends_with(".md") || lower.ends_with(".markdown") {
-        Document::from_markdown(&text)
-    } else {
-        Document::from_text(&text)
-    })
-}
-
-pub fn parse_year(text: &str) -> Result<Option<i32>, AppError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<i32>()
-        .ok()
-        .filter(|y| (1949..=2100).contains(y))
-        .map(Some)
-        .ok_or_else(|| {
-            AppError::Invalid(zeren_domain::Invalid::new(
-                "year",
-                "年度应为四位年份，如 2023",
-            ))
-        })
-}
-
 pub async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -200,7 +151,7 @@ pub async fn submit(
             _ => {}
         }
     }
-    let org_disabled = org_disabled_rules(&state, &user).await?;
+    let org_disabled = check::org_disabled_rules(&state, &user).await?;
     let fail = |msg: String, text: String, year: String| {
         let page = CheckPage {
             layout: Layout::new(&user, "check", "报告体检"),
@@ -211,7 +162,7 @@ pub async fn submit(
         };
         Ok(render_status(&page, StatusCode::UNPROCESSABLE_ENTITY))
     };
-    let parsed_year = match parse_year(&year) {
+    let parsed_year = match check::parse_year(&year) {
         Ok(y) => y,
         Err(e) => return fail(e.body().message, text, year),
     };
@@ -234,9 +185,13 @@ pub async fn submit(
     };
     let pasted = text.clone();
     // Reading a .docx and checking megabytes of text is CPU work: keep it off the async workers.
+    let _permit = check::CHECK_PERMITS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     let checked = tokio::task::spawn_blocking(move || {
         let (name, doc) = match upload {
-            Some((name, bytes)) => (name.clone(), parse_upload(&name, &bytes)?),
+            Some((name, bytes)) => (name.clone(), check::parse_upload(&name, &bytes)?),
             None => ("粘贴的文本".to_string(), Document::from_text(&pasted)),
         };
         let findings = check(&doc, &opts);
@@ -299,8 +254,8 @@ mod tests {
 
     #[test]
     fn years_are_checked() {
-        assert_eq!(parse_year(" 2023 ").unwrap(), Some(2023));
-        assert_eq!(parse_year("").unwrap(), None);
-        assert!(parse_year("23年").is_err());
+        assert_eq!(check::parse_year(" 2023 ").unwrap(), Some(2023));
+        assert_eq!(check::parse_year("").unwrap(), None);
+        assert!(check::parse_year("23年").is_err());
     }
 }

@@ -5,11 +5,12 @@ use super::{
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
+use crate::extract::Path;
 use crate::extract::Query;
 use crate::manage::orgs;
 use crate::AppState;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
@@ -141,15 +142,12 @@ async fn show_page(
         .filter(|a| user.perms.can(Action::ViewOrgs, &a.path))
         .collect();
     let children = state.store.org_children(org.id).await?;
-    let people = state
-        .store
-        .accounts_in(&zeren_domain::permissions::Scope {
-            roots: vec![org.path.clone()],
-        })
-        .await?
-        .into_iter()
-        .filter(|a| a.org_id == org.id)
-        .collect();
+    // The people of this organization, for those who may see accounts here.
+    let people = if user.perms.can(Action::ViewAccounts, &org.path) {
+        state.store.accounts_at(org.id).await?
+    } else {
+        Vec::new()
+    };
     let parents = if can_manage {
         let mut options = parent_options(state, user, Some(&org)).await?;
         // The current parent is always offered, even outside the user's scope, so saving
@@ -396,11 +394,34 @@ pub async fn save_check_rules(
         .filter(|(k, _)| k == "rule")
         .map(|(_, v)| v.as_str())
         .collect();
-    let disabled: Vec<String> = zeren_reports::checker::RULES
-        .iter()
-        .filter(|r| !on.contains(&r.id))
-        .map(|r| r.id.to_string())
+    // The form shows whole rules only: sub-rule settings (e.g. `numbering.style`, set over the
+    // API) are kept, and rules switched off above (shown disabled, so never sent) are not
+    // copied onto this organization.
+    let above = match org.parent_id {
+        Some(p) => {
+            let parent = state.store.org(p).await.map_err(AppError::from)?;
+            state
+                .store
+                .check_rules_disabled_for(&parent.path)
+                .await
+                .map_err(AppError::from)?
+        }
+        None => Vec::new(),
+    };
+    let mut disabled: Vec<String> = state
+        .store
+        .check_rules_disabled_at(org.id)
+        .await
+        .map_err(AppError::from)?
+        .into_iter()
+        .filter(|d| d.contains('.'))
         .collect();
+    disabled.extend(
+        zeren_reports::checker::RULES
+            .iter()
+            .filter(|r| !on.contains(&r.id) && !above.iter().any(|a| a == r.id))
+            .map(|r| r.id.to_string()),
+    );
     orgs::set_check_rules(&state, &user, &org, disabled).await?;
     Ok(Redirect::to(&format!("/orgs/{}?notice=rules_saved", org.id)).into_response())
 }
