@@ -95,6 +95,21 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// Entries whose action starts with `prefix` (exactly, as in [`Store::audit_page`]).
+    pub async fn audit_count_with(&self, prefix: &str) -> Result<i64> {
+        if !crate::storable(prefix) {
+            return Ok(0);
+        }
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM audit_log WHERE substr(action, 1, CAST($2 AS INTEGER)) = $1",
+        )
+        .bind(prefix)
+        .bind(prefix.chars().count() as i64)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n)
+    }
+
     pub async fn audit_count(&self) -> Result<i64> {
         let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
             .fetch_one(&self.pool)

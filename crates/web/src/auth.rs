@@ -229,6 +229,10 @@ pub async fn authenticate(
 ) -> Result<Account, AppError> {
     let username = username.trim();
     if username.is_empty() || password.is_empty() {
+        // Audited too: every login attempt leaves a trace.
+        let mut tx = state.store.begin_write().await?;
+        tx.record_unknown_login(username, address).await?;
+        tx.commit().await?;
         return Err(AppError::LoginFailed("请输入用户名和密码".into()));
     }
     let Some(account) = state.store.account_by_username(username).await? else {

@@ -6,6 +6,7 @@ mod common;
 
 use common::{demo_app, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -80,8 +81,7 @@ async fn start(app: &TestApp) -> Browser {
     );
     let mut last_err = None;
     for _ in 0..50 {
-        match ClientBuilder::rustls()
-            .unwrap()
+        match ClientBuilder::new(HttpConnector::new())
             .capabilities(caps.clone())
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

@@ -92,6 +92,7 @@ pub async fn index(
         None
     };
     let total = state.store.audit_count().await?;
+    let matching = state.store.audit_count_with(&filter).await?;
     let entries = state
         .store
         .audit_page(PAGE_SIZE, (page - 1) * PAGE_SIZE, Some(&filter))
@@ -110,7 +111,7 @@ pub async fn index(
         report,
         rows,
         page,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        pages: ((matching + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         filter,
         total,
     };
