@@ -228,6 +228,7 @@ async fn main() -> Result<()> {
             user_password,
         } => {
             let store = args.db.open().await?;
+            let had_admin_password = admin_password.is_some();
             let summary = demo::load(
                 &store,
                 DemoOptions {
@@ -260,6 +261,11 @@ async fn main() -> Result<()> {
                 }
             } else {
                 println!("数据库中已有数据，未重复载入演示数据（账户密码保持不变）。");
+                if had_admin_password {
+                    println!(
+                        "注意：--admin-password 未生效；如需修改密码，请用 zeren user reset-password --username admin --password …"
+                    );
+                }
             }
             if load_only {
                 return Ok(());

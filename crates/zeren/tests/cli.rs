@@ -40,6 +40,15 @@ async fn demo_user_audit_and_backup_from_the_command_line() {
     // Loading again changes nothing.
     let o = zeren(&["demo", "--load-only"], &url);
     assert!(stdout(&o).contains("未重复载入"));
+    let o = zeren(
+        &["demo", "--load-only", "--admin-password", "Other#2026pw"],
+        &url,
+    );
+    assert!(
+        stdout(&o).contains("--admin-password 未生效"),
+        "{}",
+        stdout(&o)
+    );
 
     let o = zeren(&["migrate"], &url);
     assert!(stdout(&o).contains("0001") && stdout(&o).contains("0002"));
