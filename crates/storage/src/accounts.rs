@@ -353,19 +353,12 @@ impl WriteTx {
                 .execute(&mut *self.tx)
                 .await?;
         }
-        let actor = Actor {
-            id: Some(account.id),
-            name: account.username.clone(),
-            address: address.to_string(),
-        };
-        let detail = serde_json::json!({ "reason": reason, "failures": failures, "locked": lock });
-        self.audit(actor.event(
+        self.audit_login(
+            account,
+            address,
             "login.failure",
-            "account",
-            account.id,
-            None::<&()>,
-            Some(&detail),
-        ))
+            serde_json::json!({ "reason": reason, "failures": failures, "locked": lock }),
+        )
         .await?;
         Ok(lock)
     }
@@ -378,21 +371,31 @@ impl WriteTx {
         address: &str,
         reason: &str,
     ) -> Result<()> {
+        self.audit_login(
+            account,
+            address,
+            "login.failure",
+            serde_json::json!({ "reason": reason }),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Appends a login event about a known account, as that account from `address`.
+    async fn audit_login(
+        &mut self,
+        account: &Account,
+        address: &str,
+        action: &str,
+        detail: serde_json::Value,
+    ) -> Result<i64> {
         let actor = Actor {
             id: Some(account.id),
             name: account.username.clone(),
             address: address.to_string(),
         };
-        let detail = serde_json::json!({ "reason": reason });
-        self.audit(actor.event(
-            "login.failure",
-            "account",
-            account.id,
-            None::<&()>,
-            Some(&detail),
-        ))
-        .await?;
-        Ok(())
+        self.audit(actor.event(action, "account", account.id, None::<&()>, Some(&detail)))
+            .await
     }
 
     /// A login attempt with an unknown username: audited, nothing else.
@@ -431,19 +434,12 @@ impl WriteTx {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        let actor = Actor {
-            id: Some(account.id),
-            name: account.username.clone(),
-            address: address.to_string(),
-        };
-        let detail = serde_json::json!({ "kind": kind });
-        self.audit(actor.event(
+        self.audit_login(
+            account,
+            address,
             "login.success",
-            "account",
-            account.id,
-            None::<&()>,
-            Some(&detail),
-        ))
+            serde_json::json!({ "kind": kind }),
+        )
         .await?;
         Ok(true)
     }
