@@ -351,5 +351,8 @@ async fn a_pasted_draft_comes_back_with_its_defects_highlighted() {
     );
     assert!(b.text("#findings").await.contains("建议"));
     b.shot("16-check-result").await;
+    b.client.set_window_size(375, 812).await.unwrap();
+    b.text("#check-doc").await;
+    b.shot("17-check-result-phone").await;
     b.client.clone().close().await.unwrap();
 }
