@@ -263,13 +263,7 @@ async fn login_create_branch_and_account_then_logout() {
     );
     assert_eq!(b.path().await, "/accounts");
     b.shot("07b-accounts-filtered").await;
-    let created = app
-        .state
-        .store
-        .account_by_username("zb-v11")
-        .await
-        .unwrap()
-        .unwrap();
+    let created = app.account("zb-v11").await;
     b.goto(&format!("/accounts/{}", created.id)).await;
     assert!(b.text("#grants").await.contains("青山村党支部"));
     b.shot("07c-account-detail").await;

@@ -4,7 +4,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_app, extract_csrf, ADMIN_PASSWORD, USER_PASSWORD};
+use common::{demo_app, extract_csrf, rule_fields_except, ADMIN_PASSWORD, USER_PASSWORD};
 use serde_json::json;
 
 const DRAFT: &str = "2023年度青石镇落实全面从严治党主体责任情况的报告\n\
@@ -40,18 +40,8 @@ async fn the_page_highlights_every_finding_in_the_text() {
     let form = app.get("/check", Some(&session)).await;
     assert_eq!(form.status, StatusCode::OK);
     let csrf = extract_csrf(&form.body).unwrap();
-    let rules = [
-        "placeholder",
-        "numbering",
-        "pairing",
-        "figures",
-        "suspicious",
-        "time",
-        "punctuation",
-        "residue",
-    ];
     let mut fields: Vec<(&str, &str)> = vec![("text", DRAFT), ("year", "")];
-    fields.extend(rules.iter().map(|r| ("rule", *r)));
+    fields.extend(rule_fields_except(&[]));
     let (ct, body) = multipart(&fields, None);
     let r = app
         .send(
@@ -228,16 +218,7 @@ async fn rules_switched_off_on_an_organization_apply_to_its_users() {
     let (session, csrf) = app.login("admin", ADMIN_PASSWORD).await;
     let root = app.org_id("qs").await;
     // Leave every rule on except `placeholder`.
-    let rules = [
-        "numbering",
-        "pairing",
-        "figures",
-        "suspicious",
-        "time",
-        "punctuation",
-        "residue",
-    ];
-    let mut fields: Vec<(&str, &str)> = rules.iter().map(|r| ("rule", *r)).collect();
+    let mut fields = rule_fields_except(&["placeholder"]);
     fields.push(("_csrf", &csrf));
     let r = app
         .post_form(&format!("/orgs/{root}/check-rules"), &session, &fields)
@@ -350,15 +331,7 @@ async fn saving_the_rules_form_keeps_sub_rules_and_does_not_copy_rules_from_abov
     let (session, csrf) = app.login("admin", ADMIN_PASSWORD).await;
     let jg = app.org_id("qs-jg").await;
     // The form sends every box still ticked; `time` is disabled there (off above), so absent.
-    let ticked = [
-        "placeholder",
-        "numbering",
-        "pairing",
-        "figures",
-        "suspicious",
-        "punctuation",
-    ];
-    let mut fields: Vec<(&str, &str)> = ticked.iter().map(|r| ("rule", *r)).collect();
+    let mut fields = rule_fields_except(&["time", "residue"]);
     fields.push(("_csrf", &csrf));
     let r = app
         .post_form(&format!("/orgs/{jg}/check-rules"), &session, &fields)

@@ -29,13 +29,7 @@ async fn simultaneous_wrong_passwords_are_all_counted() {
     while let Some(status) = set.join_next().await {
         assert!(status.unwrap().is_client_error());
     }
-    let account = app
-        .state
-        .store
-        .account_by_username("zuzhi")
-        .await
-        .unwrap()
-        .unwrap();
+    let account = app.account("zuzhi").await;
     assert!(
         account.is_locked(),
         "8 simultaneous failures must lock the account"
@@ -75,14 +69,7 @@ async fn unknown_usernames_and_wrong_passwords_look_the_same() {
     // A deactivated account answers the same way.
     let admin = app.token("admin").await;
     let (session, csrf) = app.login("admin", ADMIN_PASSWORD).await;
-    let id = app
-        .state
-        .store
-        .account_by_username("tongzhan")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = app.account("tongzhan").await.id;
     let r = app
         .post_form(
             &format!("/accounts/{id}"),
@@ -121,14 +108,7 @@ async fn a_subtree_administrator_stays_in_the_subtree() {
         .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let (s, c) = app.login("admin", ADMIN_PASSWORD).await;
-    let dual = app
-        .state
-        .store
-        .account_by_username("jg1-clerk")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let dual = app.account("jg1-clerk").await.id;
     let root = app.org_id("qs").await.to_string();
     let r = app
         .post_form(
@@ -223,14 +203,7 @@ async fn a_subtree_administrator_stays_in_the_subtree() {
         )
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let shuji = app
-        .state
-        .store
-        .account_by_username("shuji")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let shuji = app.account("shuji").await.id;
     let r = app
         .post_form(
             &format!("/accounts/{shuji}/password"),
@@ -240,14 +213,7 @@ async fn a_subtree_administrator_stays_in_the_subtree() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Nor grant itself anything.
-    let me = app
-        .state
-        .store
-        .account_by_username("jg-admin")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let me = app.account("jg-admin").await.id;
     let r = app
         .post_form(
             &format!("/accounts/{me}/grants"),
@@ -348,14 +314,7 @@ async fn guessing_the_current_password_locks_and_logs_out() {
         app.get("/", Some(&session)).await.status,
         StatusCode::SEE_OTHER
     );
-    assert!(app
-        .state
-        .store
-        .account_by_username("wuzhuang")
-        .await
-        .unwrap()
-        .unwrap()
-        .is_locked());
+    assert!(app.account("wuzhuang").await.is_locked());
 }
 
 #[tokio::test]

@@ -185,6 +185,15 @@ impl TestApp {
         .await
     }
 
+    pub async fn account(&self, username: &str) -> zeren_storage::Account {
+        self.state
+            .store
+            .account_by_username(username)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no account {username}"))
+    }
+
     pub async fn org_id(&self, code: &str) -> i64 {
         self.state.store.org_by_code(code).await.unwrap().id
     }
@@ -195,4 +204,13 @@ pub fn extract_csrf(html: &str) -> Option<String> {
     let start = html.find(marker)? + marker.len();
     let end = html[start..].find('"')? + start;
     Some(html[start..end].to_string())
+}
+
+/// `rule=<id>` form fields for every checker rule except `off`, as the rule checkboxes send.
+pub fn rule_fields_except<'a>(off: &[&str]) -> Vec<(&'a str, &'a str)> {
+    zeren_reports::checker::RULES
+        .iter()
+        .filter(|r| !off.contains(&r.id))
+        .map(|r| ("rule", r.id))
+        .collect()
 }
