@@ -5,13 +5,27 @@
 //! - [`role`]: roles granted on an organization and its subtree.
 //! - [`permissions`]: the one module that decides who may see and change what.
 //! - [`audit`]: the tamper-evident audit chain (全程留痕).
+//! - the year's ledgers: [`members`], [`records`] (纪实), [`lists`] (责任清单), [`problems`]
+//!   (问题整改), [`risks`] (廉政风险点), [`discipline`] (执纪问责), [`meetings`] (三会一课 rules);
+//! - [`metrics`]: the metric definitions every figure is counted with.
 
 pub mod account;
 pub mod audit;
 pub mod clock;
+pub mod date;
+pub mod discipline;
+pub mod evidence;
+pub mod lists;
+pub mod meetings;
+pub mod members;
+pub mod metrics;
 pub mod org;
 pub mod permissions;
+pub mod problems;
+pub mod records;
+pub mod risks;
 pub mod role;
+pub mod text;
 
 pub use account::{PasswordError, PasswordPolicy, Username};
 pub use org::{OrgCode, OrgKind, OrgName, OrgPath};

@@ -5,13 +5,17 @@
 //! the same transaction: a change without its audit entry cannot be committed.
 
 mod accounts;
+mod attachments;
 mod audit;
+mod catalog;
 mod check_settings;
 mod orgs;
 mod sessions;
 
 pub use accounts::{Account, GrantRow, NewAccount};
+pub use attachments::{sha256_hex, AttachmentLink};
 pub use audit::ChainReport;
+pub use catalog::{CatalogEntry, CatalogKind};
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
 pub use sessions::{Session, SessionKind};
 /// Re-exported so tests and tools can run raw SQL on the same driver.
@@ -19,7 +23,7 @@ pub use sqlx;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Transaction};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -69,6 +73,22 @@ pub struct Store {
     /// SQLite allows one writer; taking this lock first avoids busy errors and keeps the
     /// audit chain's "read last hash, append" step atomic within the process.
     write_lock: Arc<Mutex<()>>,
+    /// Where evidence files are kept: a folder beside the SQLite file, or (PostgreSQL, and
+    /// SQLite without a file) the database itself, so instances sharing it share evidence.
+    blob_dir: Option<PathBuf>,
+}
+
+/// The evidence folder beside a SQLite database file: `<dir>/attachments`.
+fn blob_dir_for(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let file = rest.split('?').next().unwrap_or(rest);
+    if file.is_empty() || file.starts_with(':') {
+        return None;
+    }
+    let parent = Path::new(file).parent()?;
+    Some(parent.join("attachments"))
 }
 
 /// A SQLite URL for a data folder: `<dir>/zeren.db`, created if missing.
@@ -114,6 +134,10 @@ impl Store {
             pool,
             backend,
             write_lock: Arc::new(Mutex::new(())),
+            blob_dir: match backend {
+                Backend::Sqlite => blob_dir_for(url),
+                Backend::Postgres => None,
+            },
         })
     }
 
@@ -179,6 +203,7 @@ impl Store {
             tx,
             _guard: guard,
             backend: self.backend,
+            blob_dir: self.blob_dir.clone(),
         })
     }
 
@@ -229,6 +254,7 @@ pub struct WriteTx {
     _guard: OwnedMutexGuard<()>,
     #[allow(dead_code)]
     backend: Backend,
+    blob_dir: Option<PathBuf>,
 }
 
 impl WriteTx {
@@ -256,6 +282,19 @@ pub(crate) fn map_unique(e: sqlx::Error, what: &'static str) -> StorageError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn evidence_sits_beside_the_sqlite_file() {
+        assert_eq!(
+            blob_dir_for("sqlite:///srv/zeren-data/zeren.db?mode=rwc"),
+            Some(PathBuf::from("/srv/zeren-data/attachments"))
+        );
+        assert_eq!(
+            blob_dir_for("sqlite://./zeren-data/zeren.db"),
+            Some(PathBuf::from("./zeren-data/attachments"))
+        );
+        assert_eq!(blob_dir_for("sqlite::memory:"), None);
+    }
 
     #[test]
     fn redact_hides_password_only() {

@@ -48,6 +48,18 @@ fn from_row(row: &AnyRow) -> Result<Org> {
     })
 }
 
+/// The ledger tables that carry a copy of their organization's path (`org_path`).
+pub(crate) const LEDGER_TABLES: [&str; 8] = [
+    "members",
+    "work_records",
+    "resp_lists",
+    "list_items",
+    "problem_batches",
+    "problems",
+    "risk_points",
+    "discipline_records",
+];
+
 /// A new organization; the values are already validated by their types.
 #[derive(Debug, Clone)]
 pub struct NewOrg {
@@ -286,6 +298,18 @@ impl WriteTx {
                 .bind(format!("{}%", before.path.as_str()))
                 .execute(&mut *self.tx)
                 .await?;
+                // The ledgers keep a copy of the path (see migration 0003): re-root them too.
+                for table in LEDGER_TABLES {
+                    sqlx::query(&format!(
+                        "UPDATE {table} SET org_path = $1 || substr(org_path, CAST($2 AS INTEGER)) \
+                         WHERE org_path LIKE $3"
+                    ))
+                    .bind(new_path.as_str())
+                    .bind(before.path.as_str().chars().count() as i64 + 1)
+                    .bind(format!("{}%", before.path.as_str()))
+                    .execute(&mut *self.tx)
+                    .await?;
+                }
                 sqlx::query("UPDATE orgs SET parent_id = $1 WHERE id = $2")
                     .bind(new_parent)
                     .bind(id)
