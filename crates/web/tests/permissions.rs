@@ -81,6 +81,12 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
         (("POST", "/api/v1/check"), Any),
         (("POST", "/api/v1/check/upload"), Any),
+        (("GET", "/api/v1/metrics"), Any),
+        (("GET", "/api/v1/metrics/{name}/records"), Any),
+        (("GET", "/api/v1/metric-defs"), Any),
+        (("POST", "/api/v1/metric-defs"), Only(ADMIN)),
+        (("GET", "/metrics"), Any),
+        (("GET", "/metrics/{name}"), Any),
     ])
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod check;
+pub mod metrics;
 pub mod orgs;
 
 use crate::error::{rejection, AppError, ErrorBody};
@@ -85,6 +86,10 @@ impl Modify for BearerAuth {
         audit::verify,
         check::check_draft,
         check::check_upload,
+        metrics::list,
+        metrics::records,
+        metrics::catalog,
+        metrics::add,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -6,6 +6,7 @@ pub mod check;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod metrics;
 pub mod orgs;
 
 use crate::auth::{CurrentUser, RequestContext};
@@ -151,6 +152,13 @@ impl Layout {
                 key: "orgs",
                 label: "组织架构",
                 href: "/orgs",
+            });
+        }
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "metrics",
+                label: "数据指标",
+                href: "/metrics",
             });
         }
         if p.can_somewhere(Action::ViewAccounts) {
