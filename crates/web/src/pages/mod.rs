@@ -7,6 +7,10 @@ pub mod home;
 pub mod login;
 pub mod me;
 pub mod orgs;
+// The year's ledgers: problems and rectification, integrity risks, discipline records.
+pub mod discipline;
+pub mod problems;
+pub mod risks;
 
 use crate::auth::{CurrentUser, RequestContext};
 use crate::error::{rejection, AppError};
@@ -153,6 +157,26 @@ impl Layout {
                 href: "/orgs",
             });
         }
+        // 问题整改, 廉政风险, 执纪问责 (discipline only for those who may see it).
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "problems",
+                label: "问题整改",
+                href: "/problems",
+            });
+            nav.push(NavItem {
+                key: "risks",
+                label: "廉政风险",
+                href: "/risks",
+            });
+        }
+        if p.can_somewhere(Action::ViewDiscipline) {
+            nav.push(NavItem {
+                key: "discipline",
+                label: "执纪问责",
+                href: "/discipline",
+            });
+        }
         if p.can_somewhere(Action::ViewAccounts) {
             nav.push(NavItem {
                 key: "accounts",
@@ -209,6 +233,14 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "revoked" => "已撤销角色",
         "password_changed" => "密码已修改",
         "rules_saved" => "报告体检规则已保存",
+        // Ledgers: problems, risks, discipline.
+        "batch_created" => "反馈问题已全部录入",
+        "measure_added" => "已增加整改措施",
+        "measure_done" => "整改措施已标记完成",
+        "moved" => "整改状态已更新",
+        "evidence_added" => "佐证材料已上传",
+        "voided" => "已作废（记录保留备查）",
+        "reviewed" => "已完成年度复核",
         _ => return None,
     };
     Some(text.to_string())
