@@ -634,6 +634,29 @@ pub async fn batch_create(
     batch_page(&state, &user, form, None, Vec::new(), preview).await
 }
 
+/// A file size as shown beside a file: 字节, KB or MB.
+pub fn size_text(bytes: &i64) -> String {
+    let b = *bytes as f64;
+    if *bytes < 1024 {
+        format!("{bytes} 字节")
+    } else if b < 1024.0 * 1024.0 {
+        format!("{:.1} KB", b / 1024.0)
+    } else {
+        format!("{:.1} MB", b / 1024.0 / 1024.0)
+    }
+}
+
+/// The hint in a move's note field.
+pub fn note_hint(t: &zeren_domain::problems::Transition) -> &'static str {
+    use zeren_domain::problems::Transition::*;
+    match t {
+        Close => "审核意见（选填）",
+        Return => "退回原因（选填）",
+        RecheckHolds | Reopen => "回头看情况（选填）",
+        Start | Submit => "说明（选填）",
+    }
+}
+
 /// A measure with what its row shows.
 pub struct MeasureView {
     pub m: Measure,
