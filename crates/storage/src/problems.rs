@@ -1110,6 +1110,9 @@ impl WriteTx {
         if done_on > Day::today() {
             return Err(rejected("date", "完成日期不能晚于今天"));
         }
+        if Day::from_stored(&problem.found_on).is_some_and(|f| done_on < f) {
+            return Err(rejected("date", "完成日期不能早于问题发现日期"));
+        }
         sqlx::query(
             "UPDATE problem_measures SET status = 'done', done_on = $1, note = $2, updated_at = $3 \
              WHERE id = $4",

@@ -348,6 +348,9 @@ pub async fn check_batch(
     let title = zeren_domain::text::required("title", "批次名称", &head.title, 100)?;
     let title = zeren_domain::text::line("title", "批次名称", &title, 100)?;
     let received_on = day_or_today("received_on", &head.received_on)?;
+    if received_on > Day::today() {
+        return Err(Invalid::new("received_on", "反馈日期不能晚于今天").into());
+    }
     if problems.is_empty() {
         return Err(Invalid::new("problems", "请至少录入一个问题").into());
     }
@@ -389,6 +392,9 @@ pub async fn check_batch(
         } else {
             Day::parse("found_on", &p.found_on).map_err(&here)?
         };
+        if found_on > Day::today() {
+            return Err(here(Invalid::new("found_on", "发现日期不能晚于今天")).into());
+        }
         let mut measures = Vec::with_capacity(p.measures.len());
         for (j, m) in p.measures.iter().enumerate() {
             let label = m
