@@ -198,6 +198,257 @@ pub const CATEGORIES: [&str; 8] = [
     "其他",
 ];
 
+/// A measure's status: 未完成 or 已完成.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureStatus {
+    Open,
+    Done,
+}
+
+impl MeasureStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            MeasureStatus::Open => "open",
+            MeasureStatus::Done => "done",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MeasureStatus::Open => "未完成",
+            MeasureStatus::Done => "已完成",
+        }
+    }
+
+    /// Reads a stored code; anything unknown counts as open (never hides work to do).
+    pub fn from_code(code: &str) -> MeasureStatus {
+        if code == "done" {
+            MeasureStatus::Done
+        } else {
+            MeasureStatus::Open
+        }
+    }
+}
+
+/// What a history entry (`problem_events.kind`) means, for the timeline.
+pub fn event_label(kind: &str) -> &'static str {
+    match kind {
+        "created" => "录入问题",
+        "start" => "开始整改",
+        "submit" => "提交销号审核",
+        "return" => "退回整改",
+        "close" => "审核销号",
+        "recheck_holds" => "回头看：整改成效巩固",
+        "reopen" => "回头看：问题反弹，重新整改",
+        "measure_done" => "整改措施完成",
+        "voided" => "作废",
+        _ => "其他",
+    }
+}
+
+/// Longest problem description (one finding of an inspection, sometimes a paragraph).
+pub const MAX_DESCRIPTION: usize = 2000;
+/// Longest measure text.
+pub const MAX_MEASURE: usize = 1000;
+/// Most problems entered in one batch.
+pub const MAX_BATCH: usize = 500;
+
+pub fn parse_description(text: &str) -> Result<String, Invalid> {
+    crate::text::required("description", "问题描述", text, MAX_DESCRIPTION)
+}
+
+pub fn parse_category(text: &str) -> Result<String, Invalid> {
+    crate::text::line("category", "问题类别", text, 20)
+}
+
+pub fn parse_measure_text(text: &str) -> Result<String, Invalid> {
+    crate::text::required("description", "整改措施", text, MAX_MEASURE)
+}
+
+pub fn parse_owner_name(text: &str) -> Result<String, Invalid> {
+    crate::text::line("owner_name", "责任人", text, 40)
+}
+
+pub fn parse_note(text: &str) -> Result<String, Invalid> {
+    crate::text::optional("note", "说明", text, 1000)
+}
+
+/// The reason a ledger row is voided (作废): required, one line.
+pub fn parse_void_reason(text: &str) -> Result<String, Invalid> {
+    crate::text::required("reason", "作废原因", text, 200).and_then(|r| {
+        if r.contains(['\n', '\r']) {
+            Err(Invalid::new("reason", "作废原因应为一行文字"))
+        } else {
+            Ok(r)
+        }
+    })
+}
+
+/// One measure typed on a line of a batch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchMeasure {
+    pub line: usize,
+    pub description: String,
+    /// As typed: a username, a person's name, or empty.
+    pub owner: String,
+    pub deadline: crate::date::Day,
+}
+
+/// One problem typed as a line of a batch (with its measures, which may continue on the
+/// following lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchLine {
+    pub line: usize,
+    pub category: String,
+    pub description: String,
+    pub measures: Vec<BatchMeasure>,
+}
+
+/// A line of a batch that could not be read, with its number (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Strips the numbering an inspection's feedback puts before each finding: `1.`, `2、`,
+/// `（3）`, `(4)`, `5．`.
+fn strip_numbering(text: &str) -> &str {
+    let t = text.trim_start();
+    let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && digits <= 3 {
+        let rest = &t[digits..];
+        for sep in ['.', '、', '．', ')', '）'] {
+            if let Some(r) = rest.strip_prefix(sep) {
+                return r.trim_start();
+            }
+        }
+        return t;
+    }
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner) = t.strip_prefix(open) {
+            let n = inner.chars().take_while(|c| c.is_ascii_digit()).count();
+            if n > 0 && n <= 3 {
+                if let Some(r) = inner[n..].strip_prefix(close) {
+                    return r.trim_start();
+                }
+            }
+        }
+    }
+    t
+}
+
+/// Reads the findings of one inspection typed or pasted one problem a line. Columns are
+/// separated by `｜`, `|` or tabs (a paste from a spreadsheet):
+///
+/// - `描述` — the problem only;
+/// - `类别｜描述`;
+/// - `类别｜描述｜整改措施｜责任人｜整改期限` — with its first measure;
+/// - `｜｜整改措施｜责任人｜整改期限` — a further measure of the problem above.
+///
+/// Empty lines are skipped. Every line is checked; all errors come back with line numbers.
+pub fn parse_batch_text(text: &str) -> (Vec<BatchLine>, Vec<LineError>) {
+    let mut out: Vec<BatchLine> = Vec::new();
+    let mut errors = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = i + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let cols: Vec<&str> = raw.split(['｜', '|', '\t']).map(str::trim).collect();
+        let mut err = |m: String| errors.push(LineError { line, message: m });
+        if cols.len() > 5 {
+            err(format!(
+                "有{}栏，最多5栏（类别｜描述｜整改措施｜责任人｜整改期限）",
+                cols.len()
+            ));
+            continue;
+        }
+        let (category, description, measure) = match cols.len() {
+            1 => ("", cols[0], None),
+            2 => (cols[0], cols[1], None),
+            _ => (
+                cols[0],
+                cols[1],
+                Some((
+                    cols[2],
+                    cols.get(3).copied().unwrap_or(""),
+                    cols.get(4).copied().unwrap_or(""),
+                )),
+            ),
+        };
+        let continuation = category.is_empty() && description.is_empty();
+        if continuation && measure.is_none() {
+            continue;
+        }
+        let measure = match measure {
+            Some((m, owner, deadline))
+                if !(m.is_empty() && owner.is_empty() && deadline.is_empty()) =>
+            {
+                let parsed = (|| {
+                    let description = parse_measure_text(m)?;
+                    let owner = parse_owner_name(owner)?;
+                    if deadline.is_empty() {
+                        return Err(Invalid::new("deadline", "请填写整改期限"));
+                    }
+                    let deadline = crate::date::Day::parse("deadline", deadline)?;
+                    Ok(BatchMeasure {
+                        line,
+                        description,
+                        owner,
+                        deadline,
+                    })
+                })();
+                match parsed {
+                    Ok(m) => Some(m),
+                    Err(e) => {
+                        err(e.message);
+                        continue;
+                    }
+                }
+            }
+            _ => None,
+        };
+        if continuation {
+            match (out.last_mut(), measure) {
+                (Some(p), Some(m)) => p.measures.push(m),
+                (None, _) => err("续行的整改措施上面没有问题".into()),
+                _ => {}
+            }
+            continue;
+        }
+        let parsed = (|| {
+            Ok::<_, Invalid>((
+                parse_category(category)?,
+                parse_description(strip_numbering(description))?,
+            ))
+        })();
+        match parsed {
+            Ok((category, description)) => out.push(BatchLine {
+                line,
+                category,
+                description,
+                measures: measure.into_iter().collect(),
+            }),
+            Err(e) => err(e.message),
+        }
+    }
+    if out.len() > MAX_BATCH {
+        errors.push(LineError {
+            line: out[MAX_BATCH].line,
+            message: format!("一次最多录入{MAX_BATCH}个问题"),
+        });
+    }
+    if out.is_empty() && errors.is_empty() {
+        errors.push(LineError {
+            line: 1,
+            message: "请至少填写一个问题".into(),
+        });
+    }
+    (out, errors)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +524,48 @@ mod tests {
             assert_eq!(ProblemStatus::parse(s.code()).unwrap(), s);
             assert_eq!(ProblemStatus::parse(s.label()).unwrap(), s);
         }
+    }
+
+    #[test]
+    fn batch_text_reads_columns_continuations_and_numbering() {
+        let text = "政治建设｜1.理论学习不够深入｜制定学习计划｜fushuji｜2024-06-30\n\
+                    ｜｜开展专题研讨｜李红梅｜2024/9/30\n\
+                    \n\
+                    （2）“三会一课”记录不规范\n\
+                    组织建设\t党员发展程序不严\t严格发展程序\t孙丽\t2024年12月31日\n";
+        let (lines, errors) = parse_batch_text(text);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(lines.len(), 3);
+        assert_eq!(lines[0].category, "政治建设");
+        assert_eq!(lines[0].description, "理论学习不够深入");
+        assert_eq!(lines[0].measures.len(), 2);
+        assert_eq!(lines[0].measures[1].owner, "李红梅");
+        assert_eq!(lines[0].measures[1].line, 2);
+        assert_eq!(lines[0].measures[1].deadline.text(), "2024-09-30");
+        assert_eq!(lines[1].line, 4);
+        assert_eq!(lines[1].description, "“三会一课”记录不规范");
+        assert!(lines[1].measures.is_empty());
+        assert_eq!(lines[2].measures[0].deadline.text(), "2024-12-31");
+    }
+
+    #[test]
+    fn batch_text_errors_carry_line_numbers() {
+        let text = "作风｜问题一｜措施｜张三｜明年\n｜｜措施｜张三\n\n a|b|c|d|e|f\n｜｜措施｜李四｜2024-01-01";
+        let (lines, errors) = parse_batch_text(text);
+        let at: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(at, vec![1, 2, 4, 5], "{errors:?}");
+        assert!(errors[0].message.contains("明年"));
+        assert!(errors[1].message.contains("整改期限"));
+        assert!(errors[2].message.contains("6栏"));
+        assert!(lines.is_empty());
+        let (_, errors) = parse_batch_text("  \n ");
+        assert_eq!(errors.len(), 1);
+    }
+
+    #[test]
+    fn void_reasons_are_required_one_liners() {
+        assert!(parse_void_reason(" ").is_err());
+        assert!(parse_void_reason("重复录入\n第二行").is_err());
+        assert_eq!(parse_void_reason(" 重复录入 ").unwrap(), "重复录入");
     }
 }

@@ -13,13 +13,28 @@ mod check_settings;
 mod metrics;
 mod orgs;
 mod sessions;
+// Problems and rectification, integrity risks, discipline records.
+mod discipline;
+mod problems;
+mod qbuild;
+mod risks;
 
 pub use accounts::{Account, GrantRow, NewAccount};
 pub use attachments::{sha256_hex, AttachmentLink};
 pub use audit::ChainReport;
 pub use catalog::{CatalogEntry, CatalogKind};
+pub use discipline::{
+    DisciplineChange, DisciplineFilter, DisciplinePage, DisciplineRecord, NewDiscipline,
+};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
+pub use problems::{
+    Measure, MeasureChange, NewBatch, NewMeasure, NewProblem, OverdueMeasure, Problem,
+    ProblemBatch, ProblemChange, ProblemEvent, ProblemFilter, ProblemPage,
+};
+pub use risks::{
+    NewRisk, NewRiskMeasure, RiskChange, RiskFilter, RiskMeasure, RiskPage, RiskPoint,
+};
 pub use sessions::{Session, SessionKind};
 /// Re-exported so tests and tools can run raw SQL on the same driver.
 pub use sqlx;

@@ -61,20 +61,28 @@ pub async fn list(
         .audit_page(limit, offset, q.action.as_deref())
         .await
         .map_err(ApiError::from)?;
+    // Discipline records are restricted personal data: their before/after (names) are shown
+    // only to those who may see discipline records throughout (the hashes still cover them).
+    let restricted = !user
+        .perms
+        .can_at_top(zeren_domain::permissions::Action::ViewDiscipline);
     Ok(Json(
         entries
             .into_iter()
-            .map(|e| AuditOut {
-                seq: e.seq,
-                at: e.at,
-                actor: e.event.actor,
-                address: e.event.address,
-                action: e.event.action,
-                object_type: e.event.object_type,
-                object_id: e.event.object_id,
-                before: e.event.before,
-                after: e.event.after,
-                hash: e.hash,
+            .map(|e| {
+                let hide = restricted && e.event.object_type == "discipline";
+                AuditOut {
+                    seq: e.seq,
+                    at: e.at,
+                    actor: e.event.actor,
+                    address: e.event.address,
+                    action: e.event.action,
+                    object_type: e.event.object_type,
+                    object_id: e.event.object_id,
+                    before: e.event.before.filter(|_| !hide),
+                    after: e.event.after.filter(|_| !hide),
+                    hash: e.hash,
+                }
             })
             .collect(),
     ))

@@ -7,6 +7,10 @@ pub mod auth;
 pub mod check;
 pub mod metrics;
 pub mod orgs;
+// The year's ledgers: problems and rectification, integrity risks, discipline records.
+pub mod discipline;
+pub mod problems;
+pub mod risks;
 
 use crate::error::{rejection, AppError, ErrorBody};
 use crate::respond_error;
@@ -90,6 +94,36 @@ impl Modify for BearerAuth {
         metrics::records,
         metrics::catalog,
         metrics::add,
+        problems::list,
+        problems::create,
+        problems::create_batch,
+        problems::show_batch,
+        problems::show,
+        problems::update,
+        problems::void,
+        problems::add_measure,
+        problems::update_measure,
+        problems::complete_measure,
+        problems::void_measure,
+        problems::transition,
+        problems::attach_problem,
+        problems::attach_measure,
+        problems::overdue,
+        problems::sources,
+        problems::add_source,
+        risks::list,
+        risks::create,
+        risks::show,
+        risks::update,
+        risks::void,
+        risks::add_measure,
+        risks::void_measure,
+        risks::review,
+        discipline::list,
+        discipline::create,
+        discipline::show,
+        discipline::update,
+        discipline::void,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

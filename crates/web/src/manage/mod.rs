@@ -6,3 +6,7 @@ pub mod accounts;
 pub mod check;
 pub mod metrics;
 pub mod orgs;
+// The year's ledgers: problems and rectification, integrity risks, discipline records.
+pub mod discipline;
+pub mod problems;
+pub mod risks;

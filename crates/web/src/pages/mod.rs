@@ -8,6 +8,10 @@ pub mod login;
 pub mod me;
 pub mod metrics;
 pub mod orgs;
+// The year's ledgers: problems and rectification, integrity risks, discipline records.
+pub mod discipline;
+pub mod problems;
+pub mod risks;
 
 use crate::auth::{CurrentUser, RequestContext};
 use crate::error::{rejection, AppError};
@@ -127,6 +131,94 @@ pub struct NavItem {
     pub href: &'static str,
 }
 
+/// When a navigation item shows.
+enum Show {
+    Always,
+    /// The user may do this somewhere.
+    Somewhere(Action),
+    /// Through a grant at a top-level organization (what records every unit).
+    AtTop(Action),
+}
+
+/// The navigation, in the order of a year's work: plan, record, rectify, prove.
+const NAV: [(&str, &str, &str, Show); 14] = [
+    ("home", "工作台", "/", Show::Always),
+    (
+        "orgs",
+        "组织架构",
+        "/orgs",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "lists",
+        "责任清单",
+        "/lists",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "records",
+        "工作纪实",
+        "/records",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "meetings",
+        "三会一课",
+        "/meetings",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "problems",
+        "问题整改",
+        "/problems",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "risks",
+        "廉政风险",
+        "/risks",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    // Discipline only for those who may see it.
+    (
+        "discipline",
+        "执纪问责",
+        "/discipline",
+        Show::Somewhere(Action::ViewDiscipline),
+    ),
+    (
+        "members",
+        "党员名册",
+        "/members",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "metrics",
+        "数据指标",
+        "/metrics",
+        Show::Somewhere(Action::ViewOrgs),
+    ),
+    (
+        "accounts",
+        "账户与角色",
+        "/accounts",
+        Show::Somewhere(Action::ViewAccounts),
+    ),
+    (
+        "check",
+        "报告体检",
+        "/check",
+        Show::Somewhere(Action::CheckReports),
+    ),
+    (
+        "audit",
+        "审计日志",
+        "/audit",
+        Show::AtTop(Action::ViewAudit),
+    ),
+    ("me", "我的权限", "/me", Show::Always),
+];
+
 /// What every page shows around its content.
 pub struct Layout {
     pub title: String,
@@ -142,51 +234,15 @@ pub struct Layout {
 impl Layout {
     pub fn new(user: &CurrentUser, active: &'static str, title: impl Into<String>) -> Self {
         let p = &user.perms;
-        let mut nav = vec![NavItem {
-            key: "home",
-            label: "工作台",
-            href: "/",
-        }];
-        if p.can_somewhere(Action::ViewOrgs) {
-            nav.push(NavItem {
-                key: "orgs",
-                label: "组织架构",
-                href: "/orgs",
-            });
-        }
-        if p.can_somewhere(Action::ViewOrgs) {
-            nav.push(NavItem {
-                key: "metrics",
-                label: "数据指标",
-                href: "/metrics",
-            });
-        }
-        if p.can_somewhere(Action::ViewAccounts) {
-            nav.push(NavItem {
-                key: "accounts",
-                label: "账户与角色",
-                href: "/accounts",
-            });
-        }
-        if p.can_somewhere(Action::CheckReports) {
-            nav.push(NavItem {
-                key: "check",
-                label: "报告体检",
-                href: "/check",
-            });
-        }
-        if p.can_at_top(Action::ViewAudit) {
-            nav.push(NavItem {
-                key: "audit",
-                label: "审计日志",
-                href: "/audit",
-            });
-        }
-        nav.push(NavItem {
-            key: "me",
-            label: "我的权限",
-            href: "/me",
-        });
+        let nav = NAV
+            .iter()
+            .filter(|(_, _, _, show)| match show {
+                Show::Always => true,
+                Show::Somewhere(a) => p.can_somewhere(*a),
+                Show::AtTop(a) => p.can_at_top(*a),
+            })
+            .map(|(key, label, href, _)| NavItem { key, label, href })
+            .collect();
         let mut roles: Vec<&str> = user.perms.grants().iter().map(|g| g.role.label()).collect();
         roles.sort_unstable();
         roles.dedup();
@@ -217,6 +273,14 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "revoked" => "已撤销角色",
         "password_changed" => "密码已修改",
         "rules_saved" => "报告体检规则已保存",
+        // Ledgers: problems, risks, discipline.
+        "batch_created" => "反馈问题已全部录入",
+        "measure_added" => "已增加整改措施",
+        "measure_done" => "整改措施已标记完成",
+        "moved" => "整改状态已更新",
+        "evidence_added" => "佐证材料已上传",
+        "voided" => "已作废（记录保留备查）",
+        "reviewed" => "已完成年度复核",
         _ => return None,
     };
     Some(text.to_string())
