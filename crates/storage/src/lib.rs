@@ -9,14 +9,21 @@ mod attachments;
 mod audit;
 mod catalog;
 mod check_settings;
+mod members;
 mod orgs;
+mod records;
 mod sessions;
 
 pub use accounts::{Account, GrantRow, NewAccount};
 pub use attachments::{sha256_hex, AttachmentLink};
 pub use audit::ChainReport;
 pub use catalog::{CatalogEntry, CatalogKind};
+pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
+pub use records::{
+    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingRow, NewRecord, RecordChange,
+    RecordPage, RecordQuery, WorkRecord,
+};
 pub use sessions::{Session, SessionKind};
 /// Re-exported so tests and tools can run raw SQL on the same driver.
 pub use sqlx;
