@@ -23,6 +23,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     const VIEW_ACCOUNTS: &[Role] = &[Admin, Secretary, Clerk];
     const ADMIN: &[Role] = &[Admin];
     const AUDIT: &[Role] = &[Admin, Inspector];
+    const RECORD: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
     HashMap::from([
         (("GET", "/healthz"), Public),
         (("GET", "/static/{name}"), Public),
@@ -81,6 +82,54 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
         (("POST", "/api/v1/check"), Any),
         (("POST", "/api/v1/check/upload"), Any),
+        // Work records, evidence, 三会一课, member roster.
+        (("GET", "/records"), Any),
+        (("GET", "/records/new"), Only(RECORD)),
+        (("POST", "/records"), Only(RECORD)),
+        (("GET", "/records/{id}"), Any),
+        (("GET", "/records/{id}/edit"), Only(RECORD)),
+        (("POST", "/records/{id}"), Only(RECORD)),
+        (("POST", "/records/{id}/void"), Only(RECORD)),
+        (("POST", "/records/{id}/attachments"), Only(RECORD)),
+        (
+            ("POST", "/records/{id}/attachments/{att_id}/void"),
+            Only(RECORD),
+        ),
+        (("POST", "/records/{id}/items"), Only(RECORD)),
+        (
+            ("POST", "/records/{id}/items/{item_id}/unlink"),
+            Only(RECORD),
+        ),
+        (("GET", "/meetings"), Any),
+        (("GET", "/members"), Any),
+        (("GET", "/members/new"), Only(RECORD)),
+        (("POST", "/members"), Only(RECORD)),
+        (("GET", "/members/{id}"), Any),
+        (("POST", "/members/{id}"), Only(RECORD)),
+        (("POST", "/members/{id}/void"), Only(RECORD)),
+        (("GET", "/api/v1/records"), Any),
+        (("POST", "/api/v1/records"), Only(RECORD)),
+        (("GET", "/api/v1/records/{id}"), Any),
+        (("PATCH", "/api/v1/records/{id}"), Only(RECORD)),
+        (("POST", "/api/v1/records/{id}/void"), Only(RECORD)),
+        (("POST", "/api/v1/records/{id}/attachments"), Only(RECORD)),
+        (("POST", "/api/v1/records/{id}/items"), Only(RECORD)),
+        (
+            ("DELETE", "/api/v1/records/{id}/items/{item_id}"),
+            Only(RECORD),
+        ),
+        (("GET", "/api/v1/attachments/{id}"), Any),
+        (("POST", "/api/v1/attachments/{id}/void"), Only(RECORD)),
+        (("GET", "/api/v1/record-types"), Any),
+        (("POST", "/api/v1/record-types"), Only(ADMIN)),
+        (("GET", "/api/v1/meeting-rules"), Any),
+        (("PUT", "/api/v1/meeting-rules"), Only(ADMIN)),
+        (("GET", "/api/v1/orgs/{code}/meetings"), Any),
+        (("GET", "/api/v1/members"), Any),
+        (("POST", "/api/v1/members"), Only(RECORD)),
+        (("GET", "/api/v1/members/{id}"), Any),
+        (("PATCH", "/api/v1/members/{id}"), Only(RECORD)),
+        (("POST", "/api/v1/members/{id}/void"), Only(RECORD)),
     ])
 }
 

@@ -5,7 +5,9 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod check;
+pub mod members;
 pub mod orgs;
+pub mod records;
 
 use crate::error::{rejection, AppError, ErrorBody};
 use crate::respond_error;
@@ -85,6 +87,26 @@ impl Modify for BearerAuth {
         audit::verify,
         check::check_draft,
         check::check_upload,
+        records::list,
+        records::create,
+        records::show,
+        records::update,
+        records::void,
+        records::upload,
+        records::link_item,
+        records::unlink_item,
+        records::download,
+        records::void_attachment,
+        records::types,
+        records::add_type,
+        records::rules,
+        records::set_rules,
+        records::meetings,
+        members::list,
+        members::create,
+        members::show,
+        members::update,
+        members::void,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -4,4 +4,6 @@
 
 pub mod accounts;
 pub mod check;
+pub mod members;
 pub mod orgs;
+pub mod records;

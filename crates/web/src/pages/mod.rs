@@ -6,7 +6,10 @@ pub mod check;
 pub mod home;
 pub mod login;
 pub mod me;
+pub mod meetings;
+pub mod members;
 pub mod orgs;
+pub mod records;
 
 use crate::auth::{CurrentUser, RequestContext};
 use crate::error::{rejection, AppError};
@@ -153,6 +156,23 @@ impl Layout {
                 href: "/orgs",
             });
         }
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "records",
+                label: "工作纪实",
+                href: "/records",
+            });
+            nav.push(NavItem {
+                key: "meetings",
+                label: "三会一课",
+                href: "/meetings",
+            });
+            nav.push(NavItem {
+                key: "members",
+                label: "党员名册",
+                href: "/members",
+            });
+        }
         if p.can_somewhere(Action::ViewAccounts) {
             nav.push(NavItem {
                 key: "accounts",
@@ -209,6 +229,14 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "revoked" => "已撤销角色",
         "password_changed" => "密码已修改",
         "rules_saved" => "报告体检规则已保存",
+        "record_created" => "纪实已登记",
+        "record_voided" => "纪实已作废",
+        "uploaded" => "佐证材料已上传",
+        "attachment_voided" => "附件已作废",
+        "item_linked" => "已关联清单事项",
+        "item_unlinked" => "已取消关联",
+        "member_created" => "已登记到党员名册",
+        "member_voided" => "党员信息已作废",
         _ => return None,
     };
     Some(text.to_string())
