@@ -439,6 +439,18 @@ pub async fn update(
     if let Some(rc) = req.recorder {
         v.recorder = rc;
     }
+    // 人次 that was counted from the attendance follows a new attendance list, unless given.
+    if req.attendees.is_some() && req.person_times.is_none() {
+        let rows = state
+            .store
+            .record_attendance(r.id)
+            .await
+            .map_err(ApiError::from)?;
+        let present = rows.iter().filter(|a| a.present).count() as i64;
+        if !rows.is_empty() && v.person_times == Some(present) {
+            v.person_times = None;
+        }
+    }
     if let Some(n) = req.person_times {
         v.person_times = n;
     }
