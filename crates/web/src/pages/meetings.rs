@@ -21,6 +21,7 @@ pub struct Column {
 }
 
 pub struct Cell {
+    pub type_code: String,
     pub held: i64,
     pub should: i64,
     pub short: bool,
@@ -29,6 +30,7 @@ pub struct Cell {
 
 pub struct Row {
     pub org_id: i64,
+    pub org_code: String,
     pub org_name: String,
     pub short: bool,
     pub cells: Vec<Cell>,
@@ -83,6 +85,7 @@ fn table(rows: &[MeetingRow]) -> (Vec<Column>, Vec<Row>) {
         .iter()
         .map(|r| Row {
             org_id: r.org_id,
+            org_code: r.org_code.clone(),
             org_name: r.org_name.clone(),
             short: r.short(),
             cells: columns
@@ -90,12 +93,14 @@ fn table(rows: &[MeetingRow]) -> (Vec<Column>, Vec<Row>) {
                 .map(
                     |col| match r.cells.iter().find(|c| c.type_code == col.type_code) {
                         Some(c) => Cell {
+                            type_code: c.type_code.clone(),
                             held: c.held,
                             should: c.should,
                             short: c.short(),
                             present: true,
                         },
                         None => Cell {
+                            type_code: col.type_code.clone(),
                             held: 0,
                             should: 0,
                             short: false,

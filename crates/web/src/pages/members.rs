@@ -1,7 +1,7 @@
 //! 党员名册: the roster of the organizations a user may see; entries added, changed and
 //! voided by those who record for the organization.
 
-use super::records::{history, HistoryRow};
+use super::records::{object_history, HistoryRow};
 use super::{
     indented_choices, notice_text, render, render_status, FieldError, Layout, NoticeQuery,
     PageForm, PageResult,
@@ -257,13 +257,7 @@ async fn page(
         None => true,
     };
     let history = match &member {
-        Some(m) => history(
-            state
-                .store
-                .audit_of("member", &m.id.to_string(), 200)
-                .await?,
-            MEMBER_LABELS,
-        ),
+        Some(m) => object_history(state, "member", m.id, MEMBER_LABELS).await?,
         None => Vec::new(),
     };
     let title = match &member {

@@ -755,6 +755,37 @@ pub const RECORD_LABELS: &[(&str, &str)] = &[
     ("void_reason", "作废原因"),
 ];
 
+/// The history of one object (`record`, `member` …) from the audit trail, as lines a person
+/// reads, with the names of those who acted.
+pub async fn object_history(
+    state: &AppState,
+    object_type: &str,
+    id: i64,
+    labels: &[(&str, &str)],
+) -> Result<Vec<HistoryRow>, AppError> {
+    let entries = state
+        .store
+        .audit_of(object_type, &id.to_string(), 200)
+        .await?;
+    let mut names: Vec<(i64, String)> = Vec::new();
+    for e in &entries {
+        if let Some(aid) = e.event.actor_id {
+            if !names.iter().any(|(i, _)| *i == aid) {
+                if let Ok(a) = state.store.account(aid).await {
+                    names.push((aid, a.display_name));
+                }
+            }
+        }
+    }
+    let mut rows = history(entries.clone(), labels);
+    for (row, e) in rows.iter_mut().zip(&entries) {
+        if let Some((_, name)) = names.iter().find(|(i, _)| Some(*i) == e.event.actor_id) {
+            row.actor = format!("{name}（{}）", e.event.actor);
+        }
+    }
+    Ok(rows)
+}
+
 /// The history of an object from the audit trail, as lines a person reads.
 pub fn history(entries: Vec<AuditEntry>, labels: &[(&str, &str)]) -> Vec<HistoryRow> {
     entries
