@@ -115,6 +115,54 @@ pub fn should_hold(rule: &MeetingRule, period: Period, today: Day) -> i64 {
     count
 }
 
+/// The most meetings a rule may ask for per period.
+pub const MAX_TIMES: i64 = 31;
+
+/// The rules in force: each built-in rule, replaced by a stored rule for the same
+/// organization kind and type, followed by the stored rules for other pairs. A rule with
+/// `times == 0` is switched off (kept in the list so that it can be shown as such).
+pub fn effective_rules(stored: &[MeetingRule]) -> Vec<MeetingRule> {
+    let same =
+        |a: &MeetingRule, b: &MeetingRule| a.org_kind == b.org_kind && a.type_code == b.type_code;
+    let mut out: Vec<MeetingRule> = builtin_rules()
+        .into_iter()
+        .map(|b| stored.iter().find(|s| same(s, &b)).cloned().unwrap_or(b))
+        .collect();
+    for s in stored {
+        if !out.iter().any(|o| same(o, s)) {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// Checks a rule an administrator sets: a known organization kind, 0 to [`MAX_TIMES`].
+/// (Whether the type exists is the caller's check: types are configurable.)
+pub fn check_rule(rule: &MeetingRule) -> Result<MeetingRule, Invalid> {
+    let kind = crate::org::OrgKind::parse(&rule.org_kind).map_err(|_| {
+        Invalid::new(
+            "org_kind",
+            format!("没有名为“{}”的组织类型", short(&rule.org_kind)),
+        )
+    })?;
+    if !(0..=MAX_TIMES).contains(&rule.times) {
+        return Err(Invalid::new(
+            "times",
+            format!("每期次数应为0至{MAX_TIMES}之间的整数（0表示不作要求）"),
+        ));
+    }
+    Ok(MeetingRule {
+        org_kind: kind.code().to_string(),
+        type_code: rule.type_code.trim().to_string(),
+        frequency: rule.frequency,
+        times: rule.times,
+    })
+}
+
+fn short(text: &str) -> String {
+    text.chars().take(20).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +213,38 @@ mod tests {
             ),
             0
         );
+    }
+
+    #[test]
+    fn stored_rules_replace_and_extend_the_builtin_ones() {
+        let stored = vec![
+            MeetingRule {
+                org_kind: "branch".into(),
+                type_code: "party_lecture".into(),
+                frequency: Frequency::Monthly,
+                times: 0,
+            },
+            MeetingRule {
+                org_kind: "general_branch".into(),
+                type_code: "branch_committee".into(),
+                frequency: Frequency::Monthly,
+                times: 1,
+            },
+        ];
+        let rules = effective_rules(&stored);
+        assert_eq!(rules.len(), builtin_rules().len() + 1);
+        let lecture = rules
+            .iter()
+            .find(|r| r.type_code == "party_lecture")
+            .unwrap();
+        assert_eq!(lecture.times, 0);
+        assert_eq!(rules.last().unwrap().org_kind, "general_branch");
+        let mut bad = stored[1].clone();
+        bad.org_kind = "村".into();
+        assert_eq!(check_rule(&bad).unwrap_err().field, "org_kind");
+        bad.org_kind = "党支部".into();
+        assert_eq!(check_rule(&bad).unwrap().org_kind, "branch");
+        bad.times = 99;
+        assert_eq!(check_rule(&bad).unwrap_err().field, "times");
     }
 }

@@ -147,6 +147,36 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The organization path of the object a file is attached to, which decides who may see
+    /// and void the file; `None` when the object is unknown.
+    pub async fn attachment_owner_path(
+        &self,
+        object_type: &str,
+        object_id: i64,
+    ) -> Result<Option<zeren_domain::org::OrgPath>> {
+        let sql = match object_type {
+            "record" => "SELECT org_path FROM work_records WHERE id = $1",
+            "item" => "SELECT org_path FROM list_items WHERE id = $1",
+            "progress" => {
+                "SELECT i.org_path FROM list_progress p JOIN list_items i ON i.id = p.item_id \
+                 WHERE p.id = $1"
+            }
+            "problem" => "SELECT org_path FROM problems WHERE id = $1",
+            "measure" => {
+                "SELECT p.org_path FROM problem_measures m JOIN problems p ON p.id = m.problem_id \
+                 WHERE m.id = $1"
+            }
+            _ => return Ok(None),
+        };
+        let row: Option<(String,)> = sqlx::query_as(sql)
+            .bind(object_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|(p,)| zeren_domain::org::OrgPath(p)))
+    }
+}
+
 impl WriteTx {
     /// Stores the bytes (once per content; `mime` is what the caller established from the
     /// bytes themselves) and attaches them to an object; audited.

@@ -95,6 +95,28 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// The history of one object (e.g. `record`, 42), oldest first, at most `limit` entries.
+    pub async fn audit_of(
+        &self,
+        object_type: &str,
+        object_id: &str,
+        limit: i64,
+    ) -> Result<Vec<AuditEntry>> {
+        if !crate::storable(object_type) || !crate::storable(object_id) {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE object_type = $1 AND object_id = $2 \
+             ORDER BY seq LIMIT $3"
+        ))
+        .bind(object_type)
+        .bind(object_id)
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
     /// Entries whose action starts with `prefix` (exactly, as in [`Store::audit_page`]).
     pub async fn audit_count_with(&self, prefix: &str) -> Result<i64> {
         if !crate::storable(prefix) {

@@ -267,7 +267,10 @@ impl WriteTx {
         new: NewDiscipline,
         actor: &Actor,
     ) -> Result<DisciplineRecord> {
-        let (org_id, org_path) = self.active_org(new.org_id, "org").await?;
+        let (org_id, org_path) = self
+            .active_org(new.org_id, "org")
+            .await
+            .map(|o| (o.id, o.path.0))?;
         check_form(new.form)?;
         if new.decided_on > Day::today() {
             return Err(rejected("decided_on", "决定日期不能晚于今天"));

@@ -10,8 +10,10 @@ mod audit;
 pub mod bulk;
 mod catalog;
 mod check_settings;
+mod members;
 mod metrics;
 mod orgs;
+mod records;
 mod sessions;
 // Problems and rectification, integrity risks, discipline records.
 mod discipline;
@@ -26,11 +28,16 @@ pub use catalog::{CatalogEntry, CatalogKind};
 pub use discipline::{
     DisciplineChange, DisciplineFilter, DisciplinePage, DisciplineRecord, NewDiscipline,
 };
+pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
 pub use problems::{
     Measure, MeasureChange, NewBatch, NewMeasure, NewProblem, OverdueMeasure, Problem,
     ProblemBatch, ProblemChange, ProblemEvent, ProblemFilter, ProblemPage,
+};
+pub use records::{
+    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingRow, NewRecord, RecordChange,
+    RecordPage, RecordQuery, WorkRecord,
 };
 pub use risks::{
     NewRisk, NewRiskMeasure, RiskChange, RiskFilter, RiskMeasure, RiskPage, RiskPoint,

@@ -662,36 +662,19 @@ impl Store {
 
 /// What a transaction needs to know of an organization.
 struct OrgRef {
-    id: i64,
     path: String,
-    active: bool,
 }
 
 impl WriteTx {
     async fn org_ref(&mut self, id: i64) -> Result<OrgRef> {
-        let row = sqlx::query("SELECT id, path, active FROM orgs WHERE id = $1")
+        let row = sqlx::query("SELECT path FROM orgs WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *self.tx)
             .await?
             .ok_or(StorageError::NotFound("organization"))?;
         Ok(OrgRef {
-            id: row.try_get("id")?,
             path: row.try_get("path")?,
-            active: crate::get_bool(&row, "active")?,
         })
-    }
-
-    /// A live organization to record a ledger row against.
-    pub(crate) async fn active_org(
-        &mut self,
-        id: i64,
-        field: &'static str,
-    ) -> Result<(i64, String)> {
-        let org = self.org_ref(id).await?;
-        if !org.active {
-            return Err(rejected(field, "该组织已停用，不能再录入"));
-        }
-        Ok((org.id, org.path))
     }
 
     async fn check_source(&mut self, code: &str) -> Result<()> {
@@ -770,7 +753,10 @@ impl WriteTx {
         batch: Option<(i64, &str)>,
         actor: &Actor,
     ) -> Result<Problem> {
-        let (org_id, org_path) = self.active_org(new.org_id, "org").await?;
+        let (org_id, org_path) = self
+            .active_org(new.org_id, "org")
+            .await
+            .map(|o| (o.id, o.path.0))?;
         if new.found_on > Day::today() {
             return Err(rejected("found_on", "发现日期不能晚于今天"));
         }
@@ -886,7 +872,10 @@ impl WriteTx {
             ));
         }
         self.check_source(&new.source_code).await?;
-        let (org_id, org_path) = self.active_org(new.org_id, "org").await?;
+        let (org_id, org_path) = self
+            .active_org(new.org_id, "org")
+            .await
+            .map(|o| (o.id, o.path.0))?;
         if new.received_on > Day::today() {
             return Err(rejected("received_on", "反馈日期不能晚于今天"));
         }

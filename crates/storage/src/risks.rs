@@ -341,7 +341,10 @@ impl WriteTx {
 
     /// Records a risk point with its control measures; audited.
     pub async fn create_risk(&mut self, new: NewRisk, actor: &Actor) -> Result<RiskPoint> {
-        let (org_id, org_path) = self.active_org(new.org_id, "org").await?;
+        let (org_id, org_path) = self
+            .active_org(new.org_id, "org")
+            .await
+            .map(|o| (o.id, o.path.0))?;
         if new.identified_on > Day::today() {
             return Err(rejected("identified_on", "识别日期不能晚于今天"));
         }

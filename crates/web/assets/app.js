@@ -13,4 +13,33 @@ document.addEventListener("DOMContentLoaded", function () {
       e.detail.headers["X-CSRF-Token"] = csrf.value;
     });
   }
+  // 纪实表单: show the field groups of the chosen record type only.
+  var recordType = document.querySelector("select.record-type");
+  if (recordType) {
+    var showFields = function () {
+      var option = recordType.options[recordType.selectedIndex];
+      if (!option) return;
+      var fields = (option.getAttribute("data-fields") || "").split(" ");
+      document.querySelectorAll("[data-field]").forEach(function (el) {
+        el.hidden = fields.indexOf(el.getAttribute("data-field")) < 0;
+      });
+      var label = document.getElementById("items-label");
+      if (label) label.textContent = option.getAttribute("data-items-label") || "数量";
+    };
+    recordType.addEventListener("change", showFields);
+    showFields();
+  }
+  // Attendance: typing an absence reason marks the member absent.
+  document.querySelectorAll(".attendance-table input[type=text]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var row = input.closest("tr");
+      var out = row && row.querySelector("input[type=radio][value='0']");
+      if (out && input.value.trim() !== "") out.checked = true;
+    });
+  });
+  // Choosing the organization of a new record reloads the form with its members.
+  var pickOrg = document.getElementById("pick-org");
+  if (pickOrg && pickOrg.form) {
+    pickOrg.addEventListener("change", function () { pickOrg.form.submit(); });
+  }
 });

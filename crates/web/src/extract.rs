@@ -43,3 +43,19 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         }
     }
 }
+
+/// A multipart body (file uploads). A malformed one (not multipart, no boundary) is a 4xx in
+/// the caller's language, like every other error.
+pub struct Upload(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
+    type Rejection = Response;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let api = is_api(req.uri().path());
+        match axum::extract::Multipart::from_request(req, state).await {
+            Ok(m) => Ok(Upload(m)),
+            Err(r) => Err(respond_error(api, rejection(r.status(), &r.body_text()))),
+        }
+    }
+}

@@ -3,10 +3,7 @@
 //! test walks the same table.
 
 use crate::auth::{guard, Need};
-use crate::{api, assets, pages, AppState, UPLOAD_LIMIT};
-
-/// Largest evidence upload: the largest accepted file and the form around it.
-const EVIDENCE_LIMIT: usize = zeren_domain::evidence::MAX_BYTES + 1024 * 1024;
+use crate::{api, assets, pages, AppState, EVIDENCE_LIMIT, UPLOAD_LIMIT};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
@@ -127,6 +124,115 @@ pub fn table() -> Vec<RouteSpec> {
             post(pages::orgs::save_check_rules),
         ),
         spec(GET, "/audit", Action(ViewAudit), get(pages::audit::index)),
+        // 工作纪实, 三会一课, 党员名册
+        spec(
+            GET,
+            "/records",
+            Action(ViewOrgs),
+            get(pages::records::index),
+        ),
+        spec(
+            GET,
+            "/records/new",
+            Action(RecordWork),
+            get(pages::records::new_form),
+        ),
+        spec(
+            POST,
+            "/records",
+            Action(RecordWork),
+            post(pages::records::create),
+        ),
+        spec(
+            GET,
+            "/records/{id}",
+            Action(ViewOrgs),
+            get(pages::records::show),
+        ),
+        spec(
+            GET,
+            "/records/{id}/edit",
+            Action(RecordWork),
+            get(pages::records::edit_form),
+        ),
+        spec(
+            POST,
+            "/records/{id}",
+            Action(RecordWork),
+            post(pages::records::update),
+        ),
+        spec(
+            POST,
+            "/records/{id}/void",
+            Action(RecordWork),
+            post(pages::records::void),
+        ),
+        spec(
+            POST,
+            "/records/{id}/attachments",
+            Action(RecordWork),
+            post(pages::records::upload).layer(DefaultBodyLimit::max(EVIDENCE_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/records/{id}/attachments/{att_id}/void",
+            Action(RecordWork),
+            post(pages::records::void_attachment),
+        ),
+        spec(
+            POST,
+            "/records/{id}/items",
+            Action(RecordWork),
+            post(pages::records::link_item),
+        ),
+        spec(
+            POST,
+            "/records/{id}/items/{item_id}/unlink",
+            Action(RecordWork),
+            post(pages::records::unlink_item),
+        ),
+        spec(
+            GET,
+            "/meetings",
+            Action(ViewOrgs),
+            get(pages::meetings::index),
+        ),
+        spec(
+            GET,
+            "/members",
+            Action(ViewOrgs),
+            get(pages::members::index),
+        ),
+        spec(
+            GET,
+            "/members/new",
+            Action(RecordWork),
+            get(pages::members::new_form),
+        ),
+        spec(
+            POST,
+            "/members",
+            Action(RecordWork),
+            post(pages::members::create),
+        ),
+        spec(
+            GET,
+            "/members/{id}",
+            Action(ViewOrgs),
+            get(pages::members::show),
+        ),
+        spec(
+            POST,
+            "/members/{id}",
+            Action(RecordWork),
+            post(pages::members::update),
+        ),
+        spec(
+            POST,
+            "/members/{id}/void",
+            Action(RecordWork),
+            post(pages::members::void),
+        ),
         spec(GET, "/check", Action(CheckReports), get(pages::check::form)),
         spec(
             POST,
@@ -641,6 +747,127 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/discipline/{id}/void",
             Action(ViewDiscipline),
             post(api::discipline::void),
+        ),
+        // Work records (纪实), evidence, record types, 三会一课, member roster.
+        spec(
+            GET,
+            "/api/v1/records",
+            Action(ViewOrgs),
+            get(api::records::list),
+        ),
+        spec(
+            POST,
+            "/api/v1/records",
+            Action(RecordWork),
+            post(api::records::create),
+        ),
+        spec(
+            GET,
+            "/api/v1/records/{id}",
+            Action(ViewOrgs),
+            get(api::records::show),
+        ),
+        spec(
+            PATCH,
+            "/api/v1/records/{id}",
+            Action(RecordWork),
+            patch(api::records::update),
+        ),
+        spec(
+            POST,
+            "/api/v1/records/{id}/void",
+            Action(RecordWork),
+            post(api::records::void),
+        ),
+        spec(
+            POST,
+            "/api/v1/records/{id}/attachments",
+            Action(RecordWork),
+            post(api::records::upload).layer(DefaultBodyLimit::max(EVIDENCE_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/api/v1/records/{id}/items",
+            Action(RecordWork),
+            post(api::records::link_item),
+        ),
+        spec(
+            DELETE,
+            "/api/v1/records/{id}/items/{item_id}",
+            Action(RecordWork),
+            delete(api::records::unlink_item),
+        ),
+        spec(
+            GET,
+            "/api/v1/attachments/{id}",
+            Action(ViewOrgs),
+            get(api::records::download),
+        ),
+        spec(
+            POST,
+            "/api/v1/attachments/{id}/void",
+            Action(RecordWork),
+            post(api::records::void_attachment),
+        ),
+        spec(
+            GET,
+            "/api/v1/record-types",
+            Action(ViewOrgs),
+            get(api::records::types),
+        ),
+        spec(
+            POST,
+            "/api/v1/record-types",
+            Action(ManageOrgs),
+            post(api::records::add_type),
+        ),
+        spec(
+            GET,
+            "/api/v1/meeting-rules",
+            Action(ViewOrgs),
+            get(api::records::rules),
+        ),
+        spec(
+            PUT,
+            "/api/v1/meeting-rules",
+            Action(ManageOrgs),
+            put(api::records::set_rules),
+        ),
+        spec(
+            GET,
+            "/api/v1/orgs/{code}/meetings",
+            Action(ViewOrgs),
+            get(api::records::meetings),
+        ),
+        spec(
+            GET,
+            "/api/v1/members",
+            Action(ViewOrgs),
+            get(api::members::list),
+        ),
+        spec(
+            POST,
+            "/api/v1/members",
+            Action(RecordWork),
+            post(api::members::create),
+        ),
+        spec(
+            GET,
+            "/api/v1/members/{id}",
+            Action(ViewOrgs),
+            get(api::members::show),
+        ),
+        spec(
+            PATCH,
+            "/api/v1/members/{id}",
+            Action(RecordWork),
+            patch(api::members::update),
+        ),
+        spec(
+            POST,
+            "/api/v1/members/{id}/void",
+            Action(RecordWork),
+            post(api::members::void),
         ),
     ]
 }

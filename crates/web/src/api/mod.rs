@@ -9,7 +9,9 @@ pub mod metrics;
 pub mod orgs;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
+pub mod members;
 pub mod problems;
+pub mod records;
 pub mod risks;
 
 use crate::error::{rejection, AppError, ErrorBody};
@@ -124,6 +126,26 @@ impl Modify for BearerAuth {
         discipline::show,
         discipline::update,
         discipline::void,
+        records::list,
+        records::create,
+        records::show,
+        records::update,
+        records::void,
+        records::upload,
+        records::link_item,
+        records::unlink_item,
+        records::download,
+        records::void_attachment,
+        records::types,
+        records::add_type,
+        records::rules,
+        records::set_rules,
+        records::meetings,
+        members::list,
+        members::create,
+        members::show,
+        members::update,
+        members::void,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

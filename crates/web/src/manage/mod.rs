@@ -8,5 +8,7 @@ pub mod metrics;
 pub mod orgs;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
+pub mod members;
 pub mod problems;
+pub mod records;
 pub mod risks;

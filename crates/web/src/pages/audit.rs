@@ -60,6 +60,19 @@ fn action_label(action: &str) -> &'static str {
         "grant.revoke" => "撤销角色",
         "check_rules.update" => "修改体检规则",
         "session.end_all" => "强制下线",
+        "record.create" => "登记纪实",
+        "record.update" => "修改纪实",
+        "record.void" => "作废纪实",
+        "record.link_item" => "关联清单事项",
+        "record.unlink_item" => "取消关联清单事项",
+        "attachment.add" => "上传佐证材料",
+        "attachment.void" => "作废佐证材料",
+        "member.create" => "登记党员",
+        "member.update" => "修改党员信息",
+        "member.status" => "变更党员状态",
+        "member.void" => "作废党员信息",
+        "meeting_rules.update" => "修改三会一课规则",
+        "catalog.add" => "新增目录项",
         _ => "其他操作",
     }
 }
@@ -77,7 +90,10 @@ pub async fn index(
         return Err(crate::error::AppError::Forbidden.into());
     }
     let filter = match q.filter.as_deref() {
-        Some(f @ ("login." | "org." | "account." | "grant." | "check_rules.")) => f.to_string(),
+        Some(
+            f
+            @ ("login." | "org." | "account." | "grant." | "check_rules." | "record." | "member."),
+        ) => f.to_string(),
         _ => String::new(),
     };
     let page = q

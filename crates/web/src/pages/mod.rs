@@ -10,7 +10,10 @@ pub mod metrics;
 pub mod orgs;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
+pub mod meetings;
+pub mod members;
 pub mod problems;
+pub mod records;
 pub mod risks;
 
 use crate::auth::{CurrentUser, RequestContext};
@@ -281,6 +284,14 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "evidence_added" => "佐证材料已上传",
         "voided" => "已作废（记录保留备查）",
         "reviewed" => "已完成年度复核",
+        "record_created" => "纪实已登记",
+        "record_voided" => "纪实已作废",
+        "uploaded" => "佐证材料已上传",
+        "attachment_voided" => "附件已作废",
+        "item_linked" => "已关联清单事项",
+        "item_unlinked" => "已取消关联",
+        "member_created" => "已登记到党员名册",
+        "member_voided" => "党员信息已作废",
         _ => return None,
     };
     Some(text.to_string())
