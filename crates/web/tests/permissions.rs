@@ -23,6 +23,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     const VIEW_ACCOUNTS: &[Role] = &[Admin, Secretary, Clerk];
     const ADMIN: &[Role] = &[Admin];
     const AUDIT: &[Role] = &[Admin, Inspector];
+    const RECORD: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
     HashMap::from([
         (("GET", "/healthz"), Public),
         (("GET", "/static/{name}"), Public),
@@ -81,6 +82,47 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/audit/verify"), Only(AUDIT)),
         (("POST", "/api/v1/check"), Any),
         (("POST", "/api/v1/check/upload"), Any),
+        // 责任清单
+        (("GET", "/lists"), Any),
+        (("GET", "/lists/new"), Only(RECORD)),
+        (("POST", "/lists"), Only(RECORD)),
+        (("GET", "/lists/{id}"), Any),
+        (("POST", "/lists/{id}"), Only(RECORD)),
+        (("POST", "/lists/{id}/void"), Only(RECORD)),
+        (("POST", "/lists/{id}/copy"), Only(RECORD)),
+        (("POST", "/lists/{id}/hand-down"), Only(RECORD)),
+        (("POST", "/lists/{id}/items"), Only(RECORD)),
+        (("GET", "/list-items/{id}"), Any),
+        (("POST", "/list-items/{id}"), Only(RECORD)),
+        (("POST", "/list-items/{id}/void"), Only(RECORD)),
+        (("POST", "/list-items/{id}/progress"), Only(RECORD)),
+        (("POST", "/list-items/{id}/complete"), Only(RECORD)),
+        (("POST", "/list-items/{id}/reopen"), Only(RECORD)),
+        (("POST", "/list-items/{id}/records"), Only(RECORD)),
+        (("POST", "/list-progress/{id}/void"), Only(RECORD)),
+        (("GET", "/list-files/{id}"), Any),
+        (("GET", "/api/v1/lists"), Any),
+        (("POST", "/api/v1/lists"), Only(RECORD)),
+        (("GET", "/api/v1/lists/{id}"), Any),
+        (("PATCH", "/api/v1/lists/{id}"), Only(RECORD)),
+        (("POST", "/api/v1/lists/{id}/void"), Only(RECORD)),
+        (("POST", "/api/v1/lists/{id}/copy"), Only(RECORD)),
+        (("POST", "/api/v1/lists/{id}/hand-down"), Only(RECORD)),
+        (("POST", "/api/v1/lists/{id}/items"), Only(RECORD)),
+        (("GET", "/api/v1/list-items/{id}"), Any),
+        (("PATCH", "/api/v1/list-items/{id}"), Only(RECORD)),
+        (("POST", "/api/v1/list-items/{id}/void"), Only(RECORD)),
+        (("POST", "/api/v1/list-items/{id}/progress"), Only(RECORD)),
+        (("POST", "/api/v1/list-items/{id}/complete"), Only(RECORD)),
+        (
+            ("POST", "/api/v1/list-items/{id}/attachments"),
+            Only(RECORD),
+        ),
+        (("POST", "/api/v1/list-items/{id}/reopen"), Only(RECORD)),
+        (("POST", "/api/v1/list-items/{id}/records"), Only(RECORD)),
+        (("POST", "/api/v1/list-progress/{id}/void"), Only(RECORD)),
+        (("GET", "/api/v1/list-categories"), Any),
+        (("POST", "/api/v1/list-categories"), Only(ADMIN)),
     ])
 }
 

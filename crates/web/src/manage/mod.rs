@@ -4,4 +4,5 @@
 
 pub mod accounts;
 pub mod check;
+pub mod lists;
 pub mod orgs;

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod check;
 pub mod home;
+pub mod lists;
 pub mod login;
 pub mod me;
 pub mod orgs;
@@ -153,6 +154,13 @@ impl Layout {
                 href: "/orgs",
             });
         }
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "lists",
+                label: "责任清单",
+                href: "/lists",
+            });
+        }
         if p.can_somewhere(Action::ViewAccounts) {
             nav.push(NavItem {
                 key: "accounts",
@@ -209,6 +217,15 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "revoked" => "已撤销角色",
         "password_changed" => "密码已修改",
         "rules_saved" => "报告体检规则已保存",
+        "list_created" => "清单已创建，请逐项添加事项",
+        "item_added" => "事项已添加",
+        "handed_down" => "已下发至所选下级组织",
+        "copied" => "已复制为新年度清单，请核对各项时限和责任领导",
+        "progress_added" => "进展已报送",
+        "completed" => "事项已完成销项",
+        "reopened" => "已撤销完成",
+        "voided" => "已作废，记录保留可查",
+        "linked" => "已关联工作纪实",
         _ => return None,
     };
     Some(text.to_string())
