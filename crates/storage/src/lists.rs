@@ -534,11 +534,12 @@ impl Store {
         item_view_from_row(&row)
     }
 
-    /// The live items handed down from an item to branches (下级细化), by organization.
+    /// The live items handed down from an item to branches (下级细化), in the order they
+    /// were handed down.
     pub async fn handed_down_items(&self, item_id: i64) -> Result<Vec<ItemView>> {
         let rows = sqlx::query(&format!(
             "{} WHERE i.parent_item_id = $1 AND i.voided = FALSE AND l.voided = FALSE \
-             ORDER BY i.org_path, i.id",
+             ORDER BY i.id",
             item_view_select()
         ))
         .bind(item_id)
