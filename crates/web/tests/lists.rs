@@ -141,10 +141,7 @@ async fn the_clerk_builds_hands_down_and_copies_a_list_over_the_api() {
     assert_eq!(detail["items"].as_array().unwrap().len(), 2);
     let first = &detail["items"][0];
     assert_eq!(first["owner"]["username"], "fushuji");
-    assert_eq!(
-        first["owner"]["portfolio"].as_str().unwrap().is_empty(),
-        false
-    );
+    assert!(!first["owner"]["portfolio"].as_str().unwrap().is_empty());
     assert_eq!(first["due_on"], "2023-12-20");
     assert_eq!(first["recurrence"], "quarterly");
     assert_eq!(first["status"], "open");
