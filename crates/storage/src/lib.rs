@@ -10,6 +10,7 @@ mod audit;
 mod catalog;
 mod check_settings;
 mod lists;
+mod metrics;
 mod orgs;
 mod sessions;
 
@@ -17,10 +18,12 @@ pub use accounts::{Account, GrantRow, NewAccount};
 pub use attachments::{sha256_hex, AttachmentLink};
 pub use audit::ChainReport;
 pub use catalog::{CatalogEntry, CatalogKind};
+pub use lists::system_actor;
 pub use lists::{
     ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList, Owner,
     Progress, ProgressView, RespList,
 };
+pub use metrics::{MetricRecords, MetricRow, MetricValue};
 pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
 pub use sessions::{Session, SessionKind};
 /// Re-exported so tests and tools can run raw SQL on the same driver.

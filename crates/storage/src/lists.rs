@@ -11,8 +11,9 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use zeren_domain::clock;
-use zeren_domain::date::Day;
+use zeren_domain::date::{Day, Period};
 use zeren_domain::lists::{self, ItemStatus, ListKind, Recurrence};
+use zeren_domain::metrics::MetricDef;
 use zeren_domain::org::OrgPath;
 use zeren_domain::permissions::Scope;
 
@@ -409,6 +410,15 @@ fn target_value_text(fields: &ItemFields) -> Option<String> {
     fields.target.as_ref().map(|t| t.1.to_string())
 }
 
+/// Who the system's own status moves are audited as.
+pub fn system_actor() -> Actor {
+    Actor {
+        id: None,
+        name: "system".into(),
+        address: "system".into(),
+    }
+}
+
 /// A domain validation failure, as storage reports it.
 fn inv(e: zeren_domain::Invalid) -> StorageError {
     rejected(e.field, e.message)
@@ -599,19 +609,113 @@ impl Store {
         rows.iter().map(item_view_from_row).collect()
     }
 
-    /// The live items of a year's live lists inside the subtree (by the list's organization)
-    /// that carry a quantified target.
-    pub async fn target_items(&self, root: &OrgPath, year: i32) -> Result<Vec<ItemView>> {
+    /// The live target items of a year's live lists whose carrying-out organization is the
+    /// one at `path`, above it or below it: those whose metric a change at `path` can move.
+    pub async fn target_items_touching(&self, path: &OrgPath, year: i32) -> Result<Vec<ItemView>> {
         let rows = sqlx::query(&format!(
-            "{} WHERE l.org_path LIKE $1 AND l.year = $2 AND i.target_metric IS NOT NULL \
-             AND i.voided = FALSE AND l.voided = FALSE ORDER BY i.id",
+            "{} WHERE l.year = $1 AND i.target_metric IS NOT NULL AND i.voided = FALSE \
+             AND l.voided = FALSE AND (i.org_path LIKE $2 OR $3 LIKE (i.org_path || '%')) \
+             ORDER BY i.id",
             item_view_select()
         ))
-        .bind(subtree(root.as_str()))
         .bind(year as i64)
+        .bind(subtree(path.as_str()))
+        .bind(path.as_str())
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(item_view_from_row).collect()
+    }
+
+    /// A target item's metric now: over its carrying-out organization's subtree and its list's
+    /// year. `None` without a target, for a metric no longer in the catalogue, or for a ratio
+    /// of nothing.
+    pub async fn item_target_value(
+        &self,
+        catalog: &[MetricDef],
+        item: &ItemView,
+    ) -> Result<Option<f64>> {
+        let Some(metric) = &item.item.target_metric else {
+            return Ok(None);
+        };
+        if !catalog.iter().any(|m| &m.name == metric) {
+            return Ok(None);
+        }
+        let org = self.org(item.item.org_id).await?;
+        let period = Period::year(item.list_year as i32);
+        match self.metric_value(catalog, metric, &org, period).await {
+            Ok(v) => Ok(v),
+            Err(StorageError::NotFound("metric")) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sets the status of target items from their metrics: done when the value reaches the
+    /// target, open when it does not (any more). Reads the metrics, then writes the changes in
+    /// one transaction of its own, audited as the system: call it after committing, never
+    /// while holding a [`WriteTx`]. Returns the items whose status changed.
+    async fn apply_targets(&self, items: Vec<ItemView>) -> Result<Vec<ListItem>> {
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        let catalog = self.metric_catalog().await?;
+        let today = Day::today();
+        let mut moves = Vec::new();
+        for v in &items {
+            let (Some(metric), Some(target)) = (&v.item.target_metric, v.item.target_value) else {
+                continue;
+            };
+            if !catalog.iter().any(|m| &m.name == metric) {
+                continue;
+            }
+            let value = self.item_target_value(&catalog, v).await?;
+            let met = value.is_some_and(|x| lists::target_met(x, target));
+            let want = if met {
+                ItemStatus::Done
+            } else {
+                ItemStatus::Open
+            };
+            if want != v.item.status {
+                let year_end = Period::year(v.list_year as i32).to;
+                let on = if today < year_end { today } else { year_end };
+                let note = format!(
+                    "{metric} {} / 目标 {}（系统按纪实自动统计）",
+                    zeren_domain::metrics::format_value(value),
+                    zeren_domain::metrics::format_value(Some(target))
+                );
+                moves.push((v.item.id, met, on, note));
+            }
+        }
+        if moves.is_empty() {
+            return Ok(Vec::new());
+        }
+        let actor = system_actor();
+        let mut tx = self.begin_write().await?;
+        let mut changed = Vec::new();
+        for (id, met, on, note) in moves {
+            if let Some(item) = tx.set_target_status(id, met, on, &note, &actor).await? {
+                changed.push(item);
+            }
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// Re-evaluates the target items a change at `path` in `year` can move (after a work
+    /// record is saved, an item changed, a list copied or handed down): those carried out by
+    /// the organization at `path`, above it or below it. Sets each done or open by its metric,
+    /// audited as the system. Call after committing. Returns the items whose status changed.
+    pub async fn refresh_list_targets(&self, path: &OrgPath, year: i32) -> Result<Vec<ListItem>> {
+        let items = self.target_items_touching(path, year).await?;
+        self.apply_targets(items).await
+    }
+
+    /// Re-evaluates one item's target (after it is saved). Call after committing.
+    pub async fn refresh_item_target(&self, item_id: i64) -> Result<Option<ListItem>> {
+        let v = self.list_item(item_id).await?;
+        if v.item.voided || v.list_voided || !v.item.has_target() {
+            return Ok(None);
+        }
+        Ok(self.apply_targets(vec![v]).await?.pop())
     }
 
     /// The live progress reports of an item, newest first, with the reporter's name.
@@ -1196,6 +1300,17 @@ impl WriteTx {
             .await?;
         let (org_path, _) = self.org_path_of(fields.org_id).await?;
         let due = lists::due_on(fields.deadline, list.year as i32);
+        // A target's completion was computed: without the target the item is open again,
+        // to be signed off with evidence.
+        if before.has_target() && fields.target.is_none() && before.status == ItemStatus::Done {
+            sqlx::query(
+                "UPDATE list_items SET status = 'open', completed_on = NULL, completion_note = '' \
+                 WHERE id = $1",
+            )
+            .bind(id)
+            .execute(&mut *self.tx)
+            .await?;
+        }
         sqlx::query(
             "UPDATE list_items SET org_id = $1, org_path = $2, category = $3, description = $4, \
              owner_account_id = $5, deadline = $6, recurrence = $7, due_on = $8, steps = $9, \

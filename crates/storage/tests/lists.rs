@@ -994,3 +994,136 @@ async fn moving_an_organization_moves_its_items_paths() {
         moved.path.as_str()
     );
 }
+
+async fn study_session(store: &Store, org: &Org, day: &str) -> i64 {
+    let (id,): (i64,) = zeren_storage::sqlx::query_as(
+        "INSERT INTO work_records (org_id, org_path, type_code, title, held_on, created_at, updated_at) \
+         VALUES ($1, $2, 'study_group', '理论学习中心组学习', $3, 'x', 'x') RETURNING id",
+    )
+    .bind(org.id)
+    .bind(org.path.as_str())
+    .bind(day)
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn target_items_follow_their_metric() {
+    let db = fresh_store().await;
+    let store = &db.store;
+    let t = town(store).await;
+    let list = new_list(store, t.qs.id, 2023, "青石镇党委2023年责任清单").await;
+    let target = |org_id: i64, n: f64| ItemFields {
+        target: Some(("理论学习中心组学习次数".into(), n)),
+        ..fields(org_id, "思想建设", "理论学习中心组学习")
+    };
+    let committee = add_item(store, list.id, target(t.qs.id, 2.0)).await;
+    let branch = add_item(store, list.id, target(t.v01.id, 1.0)).await;
+    // Another year's list is not touched by 2023's records.
+    let next = new_list(store, t.qs.id, 2024, "青石镇党委2024年责任清单").await;
+    let later = add_item(store, next.id, target(t.qs.id, 1.0)).await;
+
+    let catalog = store.metric_catalog().await.unwrap();
+    let value = |id: i64| {
+        let catalog = catalog.clone();
+        async move {
+            let v = store.list_item(id).await.unwrap();
+            store.item_target_value(&catalog, &v).await.unwrap()
+        }
+    };
+    assert_eq!(value(committee.id).await, Some(0.0));
+
+    // A session of the committee, then one of the branch: counted over each item's subtree.
+    study_session(store, &t.qs, "2023-03-10").await;
+    let r2 = study_session(store, &t.v01, "2023-06-10").await;
+    study_session(store, &t.v02, "2022-06-10").await;
+    assert_eq!(value(committee.id).await, Some(2.0));
+    assert_eq!(value(branch.id).await, Some(1.0));
+    // A record saved at the branch moves the branch's item and the committee's above it.
+    let changed = store.refresh_list_targets(&t.v01.path, 2023).await.unwrap();
+    let mut ids: Vec<i64> = changed.iter().map(|i| i.id).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, vec![committee.id, branch.id]);
+    let done = store.list_item(committee.id).await.unwrap().item;
+    assert_eq!(done.status, ItemStatus::Done);
+    assert!(done.completed_on.is_some());
+    assert!(done.completion_note.contains("理论学习中心组学习次数 2"));
+    assert_eq!(
+        store.list_item(later.id).await.unwrap().item.status,
+        ItemStatus::Open
+    );
+    let (who, action): (String, String) = zeren_storage::sqlx::query_as(
+        "SELECT actor, action FROM audit_log WHERE object_type = 'list_item' AND object_id = $1 ORDER BY seq DESC LIMIT 1",
+    )
+    .bind(committee.id.to_string())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (who.as_str(), action.as_str()),
+        ("system", "list_item.status")
+    );
+    // Nothing to do: nothing written.
+    let audit = count(store, "audit_log").await;
+    assert!(store
+        .refresh_list_targets(&t.qs.path, 2023)
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(count(store, "audit_log").await, audit);
+
+    // A record voided: the items fall back to open.
+    zeren_storage::sqlx::query("UPDATE work_records SET voided = TRUE WHERE id = $1")
+        .bind(r2)
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.refresh_list_targets(&t.v01.path, 2023).await.unwrap();
+    assert_eq!(
+        store.list_item(branch.id).await.unwrap().item.status,
+        ItemStatus::Open
+    );
+    let reopened = store.list_item(committee.id).await.unwrap().item;
+    assert_eq!(reopened.status, ItemStatus::Open);
+    assert_eq!(reopened.completed_on, None);
+
+    // One item alone; and a target removed leaves a computed completion open.
+    study_session(store, &t.qs, "2023-09-10").await;
+    assert_eq!(
+        store
+            .refresh_item_target(committee.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        ItemStatus::Done
+    );
+    let mut tx = store.begin_write().await.unwrap();
+    let plain = tx
+        .update_item(
+            committee.id,
+            fields(t.qs.id, "思想建设", "理论学习中心组学习"),
+            &actor(),
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(plain.status, ItemStatus::Open);
+    assert_eq!(plain.target_metric, None);
+    // An unknown metric (a custom one switched off) is left alone.
+    zeren_storage::sqlx::query(
+        "UPDATE list_items SET target_metric = '已停用的指标' WHERE id = $1",
+    )
+    .bind(branch.id)
+    .execute(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(value(branch.id).await, None);
+    assert!(store
+        .refresh_item_target(branch.id)
+        .await
+        .unwrap()
+        .is_none());
+}

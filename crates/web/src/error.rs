@@ -76,6 +76,8 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::Status(s, _) => match s.as_u16() {
                 400 => "bad_request",
+                403 => "forbidden",
+                404 => "not_found",
                 405 => "method_not_allowed",
                 413 => "payload_too_large",
                 415 => "unsupported_media_type",

@@ -460,6 +460,42 @@ pub fn table() -> Vec<RouteSpec> {
             Action(ManageOrgs),
             post(api::lists::add_category),
         ),
+        spec(
+            GET,
+            "/api/v1/metrics",
+            Action(ViewOrgs),
+            get(api::metrics::list),
+        ),
+        spec(
+            GET,
+            "/api/v1/metrics/{name}/records",
+            Action(ViewOrgs),
+            get(api::metrics::records),
+        ),
+        spec(
+            GET,
+            "/api/v1/metric-defs",
+            Action(ViewOrgs),
+            get(api::metrics::catalog),
+        ),
+        spec(
+            POST,
+            "/api/v1/metric-defs",
+            Action(ManageOrgs),
+            post(api::metrics::add),
+        ),
+        spec(
+            GET,
+            "/metrics",
+            Action(ViewOrgs),
+            get(pages::metrics::index),
+        ),
+        spec(
+            GET,
+            "/metrics/{name}",
+            Action(ViewOrgs),
+            get(pages::metrics::show),
+        ),
     ]
 }
 

@@ -1101,3 +1101,104 @@ async fn the_pages_create_show_and_refuse_like_the_api() {
     let r = app.get(&format!("/list-items/{item}"), Some(&viewer)).await;
     assert!(!r.body.contains("id=\"progress-form\""));
 }
+
+async fn study_session(app: &TestApp, code: &str, day: &str) {
+    let org = app.state.store.org_by_code(code).await.unwrap();
+    zeren_storage::sqlx::query(
+        "INSERT INTO work_records (org_id, org_path, type_code, title, held_on, created_at, updated_at) \
+         VALUES ($1, $2, 'study_group', '理论学习中心组学习', $3, 'x', 'x')",
+    )
+    .bind(org.id)
+    .bind(org.path.as_str())
+    .bind(day)
+    .execute(app.state.store.pool())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_quantified_target_is_satisfied_by_its_metric_not_by_a_tick() {
+    let app = demo_app().await;
+    let token = app.token("dangwu").await;
+    let (list, _, _) = committee_list(&app, &token).await;
+    study_session(&app, "qs", "2023-02-10").await;
+    study_session(&app, "qs", "2023-05-10").await;
+    let items = format!("/api/v1/lists/{list}/items");
+    // Already met when saved: done at once, by the system.
+    let r = post(&app, &token, &items, json!({"category": "思想建设", "description": "中心组学习不少于2次", "target_metric": "理论学习中心组学习次数", "target_value": 2})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let met = r.json();
+    assert_eq!(met["status"], "done");
+    assert_eq!(met["target"]["current"], 2.0);
+    assert_eq!(met["target"]["met"], true);
+    let (actor,): (String,) = zeren_storage::sqlx::query_as(
+        "SELECT actor FROM audit_log WHERE action = 'list_item.status' AND object_id = $1",
+    )
+    .bind(met["id"].as_i64().unwrap().to_string())
+    .fetch_one(app.state.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(actor, "system");
+    // Not yet met: open, with its live value on the API and the pages.
+    let r = post(&app, &token, &items, json!({"category": "思想建设", "description": "理论学习中心组学习全年不少于12次", "target_metric": "理论学习中心组学习次数", "target_value": 12})).await;
+    let open = r.json();
+    assert_eq!(open["status"], "open");
+    assert_eq!(open["target"]["current"], 2.0);
+    assert_eq!(open["target"]["met"], false);
+    let id = open["id"].as_i64().unwrap();
+    let (session, _) = app.login("dangwu", USER_PASSWORD).await;
+    let page = app.get(&format!("/lists/{list}"), Some(&session)).await;
+    assert!(
+        page.body.contains("<strong>2</strong> / 12次"),
+        "live value on the list page"
+    );
+    let page = app.get(&format!("/list-items/{id}"), Some(&session)).await;
+    assert!(page.body.contains("id=\"target-live\""));
+    assert!(
+        !page.body.contains("id=\"complete-form\""),
+        "no tick for a target item"
+    );
+    // Ten more sessions, then the lead's hook after a record is saved: done.
+    for m in 1..=10 {
+        study_session(&app, "qs", &format!("2023-{m:02}-20")).await;
+    }
+    let qs = app.state.store.org_by_code("qs").await.unwrap();
+    let changed = app
+        .state
+        .store
+        .refresh_list_targets(&qs.path, 2023)
+        .await
+        .unwrap();
+    assert_eq!(changed.iter().map(|i| i.id).collect::<Vec<_>>(), vec![id]);
+    let r = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/list-items/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(r.json()["status"], "done");
+    assert_eq!(r.json()["target"]["current"], 12.0);
+
+    // An administrator's own metric can be a target too.
+    let admin = app.token("admin").await;
+    let def = json!({"name": "中心组专题研讨次数", "unit": "次", "kind": "count", "source": "records", "filter": {"types": ["study_group"]}});
+    let r = post(&app, &admin, "/api/v1/metric-defs", def).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = post(&app, &token, &items, json!({"category": "思想建设", "description": "专题研讨", "target_metric": "中心组专题研讨次数", "target_value": 20})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["target"]["current"], 12.0);
+    // Changing the target value re-evaluates: 12 ≥ 10.
+    let cid = r.json()["id"].as_i64().unwrap();
+    let r = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/list-items/{cid}"),
+            Some(&token),
+            Some(json!({"target_value": 10})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["status"], "done");
+}

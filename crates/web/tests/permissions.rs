@@ -123,6 +123,12 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/api/v1/list-progress/{id}/void"), Only(RECORD)),
         (("GET", "/api/v1/list-categories"), Any),
         (("POST", "/api/v1/list-categories"), Only(ADMIN)),
+        (("GET", "/api/v1/metrics"), Any),
+        (("GET", "/api/v1/metrics/{name}/records"), Any),
+        (("GET", "/api/v1/metric-defs"), Any),
+        (("POST", "/api/v1/metric-defs"), Only(ADMIN)),
+        (("GET", "/metrics"), Any),
+        (("GET", "/metrics/{name}"), Any),
     ])
 }
 

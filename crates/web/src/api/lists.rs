@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zeren_domain::date::Day;
 use zeren_domain::lists::{self, ItemStatus, ListKind, Recurrence};
+use zeren_domain::metrics::MetricDef;
 use zeren_domain::permissions::Action;
 use zeren_domain::Invalid;
 use zeren_storage::{
@@ -117,11 +118,25 @@ pub struct ItemOut {
     pub void_reason: String,
 }
 
+/// One item; the catalogue is read only when the item has a target.
 pub(crate) async fn item_out(state: &AppState, v: &ItemView) -> Result<ItemOut, AppError> {
+    let catalog = if v.item.has_target() {
+        manage::metric_catalog(state).await?
+    } else {
+        Vec::new()
+    };
+    item_out_with(state, &catalog, v).await
+}
+
+async fn item_out_with(
+    state: &AppState,
+    catalog: &[MetricDef],
+    v: &ItemView,
+) -> Result<ItemOut, AppError> {
     let i = &v.item;
     let target = match (&i.target_metric, i.target_value) {
         (Some(metric), Some(value)) => {
-            let current = manage::live_value(state, v).await?;
+            let current = manage::live_value(state, catalog, v).await?;
             Some(TargetOut {
                 metric: metric.clone(),
                 value,
@@ -166,9 +181,14 @@ pub(crate) async fn item_out(state: &AppState, v: &ItemView) -> Result<ItemOut, 
 }
 
 async fn items_out(state: &AppState, items: &[ItemView]) -> Result<Vec<ItemOut>, AppError> {
+    let catalog = if items.iter().any(|v| v.item.has_target()) {
+        manage::metric_catalog(state).await?
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::with_capacity(items.len());
     for v in items {
-        out.push(item_out(state, v).await?);
+        out.push(item_out_with(state, &catalog, v).await?);
     }
     Ok(out)
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod check;
 pub mod lists;
+pub mod metrics;
 pub mod orgs;
 
 use crate::error::{rejection, AppError, ErrorBody};
@@ -105,6 +106,10 @@ impl Modify for BearerAuth {
         lists::void_progress,
         lists::categories,
         lists::add_category,
+        metrics::list,
+        metrics::records,
+        metrics::catalog,
+        metrics::add,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -11,11 +11,12 @@ use crate::AppState;
 use zeren_domain::date::Day;
 use zeren_domain::evidence;
 use zeren_domain::lists::{self, ListKind};
+use zeren_domain::metrics::MetricDef;
 use zeren_domain::org::OrgPath;
 use zeren_domain::permissions::Action;
 use zeren_domain::Invalid;
 use zeren_storage::{
-    Actor, AttachmentLink, CatalogKind, ItemFields, ItemView, ListChange, ListItem, NewList, Org,
+    AttachmentLink, CatalogKind, ItemFields, ItemView, ListChange, ListItem, NewList, Org,
     Progress, RespList,
 };
 
@@ -225,6 +226,7 @@ pub async fn copy_list(
     let mut tx = state.store.begin_write().await?;
     let copy = tx.copy_list(list.id, to_year, &user.actor()).await?;
     tx.commit().await?;
+    refresh_targets(state, &path_of(&copy.org_path), to_year).await;
     Ok(copy)
 }
 
@@ -257,21 +259,19 @@ pub async fn hand_down(
         .hand_down(list.id, item_ids, org_ids, &user.actor())
         .await?;
     tx.commit().await?;
+    refresh_targets(state, &path_of(&list.org_path), list.year as i32).await;
     Ok(lists)
 }
 
-/// The metric catalogue item targets are checked against.
-pub async fn metric_names(_state: &AppState) -> Result<Vec<String>, AppError> {
-    Ok(zeren_domain::metrics::builtin()
-        .into_iter()
-        .map(|m| m.name)
-        .collect())
+/// The metric catalogue (built-in and an administrator's additions) targets are bound to.
+pub async fn metric_catalog(state: &AppState) -> Result<Vec<MetricDef>, AppError> {
+    Ok(state.store.metric_catalog().await?)
 }
 
 /// A target's metric must be in the catalogue.
 async fn check_target(state: &AppState, fields: &ItemFields) -> Result<(), AppError> {
     if let Some((name, value)) = &fields.target {
-        if !metric_names(state).await?.iter().any(|n| n == name) {
+        if !metric_catalog(state).await?.iter().any(|m| &m.name == name) {
             return Err(Invalid::new("target_metric", format!("没有名为“{name}”的指标")).into());
         }
         lists::check_target_value(*value)?;
@@ -354,15 +354,34 @@ pub async fn update_item(
 }
 
 /// A target item's metric now, over its carrying-out organization's subtree and its list's
-/// year; `None` while the metric cannot be evaluated.
-pub async fn live_value(_state: &AppState, item: &ItemView) -> Result<Option<f64>, AppError> {
-    let _ = item;
-    Ok(None)
+/// year; `None` without a target or while the metric cannot be evaluated.
+pub async fn live_value(
+    state: &AppState,
+    catalog: &[MetricDef],
+    item: &ItemView,
+) -> Result<Option<f64>, AppError> {
+    Ok(state.store.item_target_value(catalog, item).await?)
 }
 
-/// After an item is saved: nothing yet (the metric layer will set target items' status).
-async fn after_item_change(_state: &AppState, item: ListItem) -> Result<ListItem, AppError> {
-    Ok(item)
+/// Sets target items' status from their metrics after a change at `path` in `year` (a work
+/// record saved, a list copied or handed down). The change itself is committed already: a
+/// failure here is logged, not reported to the user, and the next change tries again.
+pub async fn refresh_targets(state: &AppState, path: &OrgPath, year: i32) {
+    if let Err(e) = state.store.refresh_list_targets(path, year).await {
+        tracing::warn!(error = %e, "list targets were not refreshed");
+    }
+}
+
+/// After an item is saved: a target item's status follows its metric.
+async fn after_item_change(state: &AppState, item: ListItem) -> Result<ListItem, AppError> {
+    match state.store.refresh_item_target(item.id).await {
+        Ok(Some(changed)) => Ok(changed),
+        Ok(None) => Ok(item),
+        Err(e) => {
+            tracing::warn!(error = %e, "the item's target was not refreshed");
+            Ok(item)
+        }
+    }
 }
 
 pub async fn void_item(
@@ -605,13 +624,4 @@ pub async fn add_category(
         })?;
     tx.commit().await?;
     Ok(entry.name)
-}
-
-/// The actor the system's own status moves are audited as.
-pub fn system_actor() -> Actor {
-    Actor {
-        id: None,
-        name: "system".into(),
-        address: "system".into(),
-    }
 }

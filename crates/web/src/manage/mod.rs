@@ -5,4 +5,5 @@
 pub mod accounts;
 pub mod check;
 pub mod lists;
+pub mod metrics;
 pub mod orgs;

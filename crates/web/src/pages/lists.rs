@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zeren_domain::date::Day;
 use zeren_domain::lists::{self, ItemStatus, ListKind, Recurrence};
-use zeren_domain::metrics::format_value;
+use zeren_domain::metrics::{format_value, MetricDef};
 use zeren_domain::org::OrgPath;
 use zeren_domain::permissions::{Action, Scope};
 use zeren_domain::Invalid;
@@ -136,23 +136,27 @@ fn schedule(item: &zeren_storage::ListItem, year: i64) -> String {
     }
 }
 
-fn unit_of(metric: &str) -> String {
-    zeren_domain::metrics::builtin()
-        .into_iter()
+fn unit_of(catalog: &[MetricDef], metric: &str) -> String {
+    catalog
+        .iter()
         .find(|m| m.name == metric)
-        .map(|m| m.unit)
+        .map(|m| m.unit.clone())
         .unwrap_or_default()
 }
 
-async fn target_view(state: &AppState, v: &ItemView) -> Result<Option<TargetView>, AppError> {
+async fn target_view(
+    state: &AppState,
+    catalog: &[MetricDef],
+    v: &ItemView,
+) -> Result<Option<TargetView>, AppError> {
     let (Some(metric), Some(value)) = (&v.item.target_metric, v.item.target_value) else {
         return Ok(None);
     };
-    let current = manage::live_value(state, v).await?;
+    let current = manage::live_value(state, catalog, v).await?;
     Ok(Some(TargetView {
         metric: metric.clone(),
         value: format_value(Some(value)),
-        unit: unit_of(metric),
+        unit: unit_of(catalog, metric),
         current: current.map(|c| format_value(Some(c))).unwrap_or_default(),
         percent: current
             .map(|c| lists::target_percent(c, value))
@@ -163,6 +167,7 @@ async fn target_view(state: &AppState, v: &ItemView) -> Result<Option<TargetView
 
 async fn item_row(
     state: &AppState,
+    catalog: &[MetricDef],
     v: ItemView,
     number: usize,
     today: Day,
@@ -175,7 +180,7 @@ async fn item_row(
     };
     Ok(ItemRow {
         schedule: schedule(&v.item, v.list_year),
-        target: target_view(state, &v).await?,
+        target: target_view(state, catalog, &v).await?,
         overdue,
         status_label,
         status_class,
@@ -187,6 +192,7 @@ async fn item_row(
 /// Items grouped by category, in the catalogue's order (unknown categories last).
 async fn grouped(
     state: &AppState,
+    catalog: &[MetricDef],
     items: Vec<ItemView>,
     today: Day,
 ) -> Result<Vec<CategoryGroup>, AppError> {
@@ -204,7 +210,7 @@ async fn grouped(
         )
     });
     for (n, v) in items.into_iter().enumerate() {
-        let row = item_row(state, v, n + 1, today).await?;
+        let row = item_row(state, catalog, v, n + 1, today).await?;
         match groups.last_mut() {
             Some(g) if g.name == row.v.item.category => {
                 g.done += usize::from(row.v.item.status == ItemStatus::Done);
@@ -256,6 +262,7 @@ pub async fn index(
     Query(q): Query<IndexQuery>,
 ) -> PageResult {
     let today = Day::today();
+    let catalog = manage::metric_catalog(&state).await?;
     let scope = user.perms.scope(Action::ViewOrgs);
     let mut years = state.store.list_years(&scope).await?;
     if !years.contains(&(today.year() as i64)) {
@@ -315,7 +322,7 @@ pub async fn index(
         for root in &scope.roots {
             for v in state.store.items_assigned_to(root, y as i32).await? {
                 let n = assigned.len() + 1;
-                assigned.push(item_row(&state, v, n, today).await?);
+                assigned.push(item_row(&state, &catalog, v, n, today).await?);
             }
         }
     }
@@ -326,7 +333,7 @@ pub async fn index(
                 break;
             }
             let n = overdue.len() + 1;
-            overdue.push(item_row(&state, v, n, today).await?);
+            overdue.push(item_row(&state, &catalog, v, n, today).await?);
         }
     }
     let page = ListsPage {
@@ -540,7 +547,11 @@ pub struct ItemChoices {
     pub metrics: Vec<Choice>,
 }
 
-async fn item_choices(state: &AppState, list_org_path: &str) -> Result<ItemChoices, AppError> {
+async fn item_choices(
+    state: &AppState,
+    catalog: &[MetricDef],
+    list_org_path: &str,
+) -> Result<ItemChoices, AppError> {
     let scope = Scope {
         roots: vec![path_of(list_org_path)],
     };
@@ -570,10 +581,6 @@ async fn item_choices(state: &AppState, list_org_path: &str) -> Result<ItemChoic
             });
         }
     }
-    let units: std::collections::HashMap<String, String> = zeren_domain::metrics::builtin()
-        .into_iter()
-        .map(|m| (m.name, m.unit))
-        .collect();
     Ok(ItemChoices {
         categories: state.store.list_categories().await?,
         owners,
@@ -591,15 +598,15 @@ async fn item_choices(state: &AppState, list_org_path: &str) -> Result<ItemChoic
                 label: r.label().into(),
             })
             .collect(),
-        metrics: manage::metric_names(state)
-            .await?
-            .into_iter()
-            .map(|n| Choice {
-                label: match units.get(&n) {
-                    Some(u) if !u.is_empty() => format!("{n}（{u}）"),
-                    _ => n.clone(),
+        metrics: catalog
+            .iter()
+            .map(|m| Choice {
+                label: if m.unit.is_empty() {
+                    m.name.clone()
+                } else {
+                    format!("{}（{}）", m.name, m.unit)
                 },
-                value: n,
+                value: m.name.clone(),
             })
             .collect(),
     })
@@ -652,11 +659,12 @@ async fn list_page(
     notice: Option<String>,
 ) -> PageResult {
     let today = Day::today();
+    let catalog = manage::metric_catalog(state).await?;
     let s = state.store.list_summary(list.id, today).await?;
     let items = state.store.list_items(list.id).await?;
     let can_edit = manage::can_edit_list(user, &list);
     let choices = if can_edit {
-        Some(item_choices(state, &list.org_path).await?)
+        Some(item_choices(state, &catalog, &list.org_path).await?)
     } else {
         None
     };
@@ -686,7 +694,7 @@ async fn list_page(
     };
     let page = ListShowPage {
         layout: Layout::new(user, "lists", list.title.clone()).with_notice(notice),
-        groups: grouped(state, items, today).await?,
+        groups: grouped(state, &catalog, items, today).await?,
         parent: list_link(state, user, list.parent_list_id).await,
         copied_from: list_link(state, user, list.copied_from_id).await,
         handed_orgs: children.iter().map(|c| c.list.org_id).collect(),
@@ -940,6 +948,7 @@ async fn item_page(
     notice: Option<String>,
 ) -> PageResult {
     let today = Day::today();
+    let catalog = manage::metric_catalog(state).await?;
     let can_edit = manage::can_edit_item(user, &v);
     let can_void = manage::can_void_item(user, &v);
     let mut progress = Vec::new();
@@ -963,7 +972,7 @@ async fn item_page(
     for h in state.store.handed_down_items(v.item.id).await? {
         if manage::sees_item(user, &h) {
             let n = handed.len() + 1;
-            handed.push(item_row(state, h, n, today).await?);
+            handed.push(item_row(state, &catalog, h, n, today).await?);
         }
     }
     let linkable = if can_edit {
@@ -977,7 +986,7 @@ async fn item_page(
     // Refining (下级细化) is for whoever may change the item; the form offers the list's
     // subtree.
     let choices = if can_edit {
-        Some(item_choices(state, &v.list_org_path).await?)
+        Some(item_choices(state, &catalog, &v.list_org_path).await?)
     } else {
         None
     };
@@ -992,7 +1001,7 @@ async fn item_page(
         files: state.store.attachments_of("item", v.item.id).await?,
         records: state.store.linked_records(v.item.id).await?,
         form: typed.form.unwrap_or_else(|| ItemForm::of(&v)),
-        row: item_row(state, v, 0, today).await?,
+        row: item_row(state, &catalog, v, 0, today).await?,
         parent_item,
         progress,
         linkable,

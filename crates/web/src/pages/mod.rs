@@ -7,6 +7,7 @@ pub mod home;
 pub mod lists;
 pub mod login;
 pub mod me;
+pub mod metrics;
 pub mod orgs;
 
 use crate::auth::{CurrentUser, RequestContext};
@@ -159,6 +160,13 @@ impl Layout {
                 key: "lists",
                 label: "责任清单",
                 href: "/lists",
+            });
+        }
+        if p.can_somewhere(Action::ViewOrgs) {
+            nav.push(NavItem {
+                key: "metrics",
+                label: "数据指标",
+                href: "/metrics",
             });
         }
         if p.can_somewhere(Action::ViewAccounts) {
