@@ -81,6 +81,7 @@ async fn clerk_builds_and_hands_down_a_list_and_the_branch_reports_progress() {
     b.submit("#item-submit").await;
     assert!(b.text(".notice").await.contains("事项已添加"));
     assert_eq!(b.text("#stat-items").await, "2");
+    b.shot("lists-02b-list-with-two-items").await;
     let list = app
         .state
         .store
@@ -121,6 +122,10 @@ async fn clerk_builds_and_hands_down_a_list_and_the_branch_reports_progress() {
         .text("#children")
         .await
         .contains("东岭村党支部2023年责任清单"));
+    b.client.set_window_size(1440, 2200).await.unwrap();
+    b.goto(&format!("/lists/{}", list.list.id)).await;
+    b.shot("lists-03b-list-full-page").await;
+    b.client.set_window_size(1440, 1000).await.unwrap();
     b.goto("/lists?year=2023").await;
     b.shot("lists-04-overview").await;
     b.logout().await;
