@@ -339,6 +339,61 @@ impl MetricDef {
     }
 }
 
+/// The metrics behind the figures an annual report of 全面从严治党主体责任 cites (the
+/// township report of `FIGURES.md`), in the order the report cites them.
+pub const REPORT_FIGURES: [&str; 50] = [
+    "理论学习中心组学习次数",
+    "读书班期数",
+    "集中学习研讨班次数",
+    "培训人次",
+    "培训班期数",
+    "参训人次",
+    "网络专题学习项数",
+    "网络专题学习学时",
+    "党建工作会次数",
+    "班子成员任务完成率",
+    "履责汇报专题会议次数",
+    "专项监督次数",
+    "专项监督发现问题数",
+    "党建巡查次数",
+    "党建巡查通报问题数",
+    "谈心谈话人次",
+    "民主生活会查摆方面数",
+    "民主生活会查摆问题数",
+    "民主生活会整改措施数",
+    "巡察反馈问题数",
+    "巡察反馈已整改数",
+    "巡察整改完成率",
+    "村级巡察反馈问题数",
+    "村级巡察反馈已整改数",
+    "村级巡察整改完成率",
+    "单位廉政风险点数",
+    "单位廉政风险防控措施数",
+    "个人廉政风险点数",
+    "个人廉政风险防控措施数",
+    "公众号文章数",
+    "区级媒体采用数",
+    "市级媒体采用数",
+    "国家级媒体采用数",
+    "志愿服务活动次数",
+    "志愿服务参与人次",
+    "发展党员数",
+    "发展党员35岁以下人数",
+    "发展党员35岁以下占比",
+    "党支部数",
+    "党员信息完整率",
+    "党员信息准确率",
+    "警示教育大会和廉政培训次数",
+    "廉政履职谈话人次",
+    "心得体会篇数",
+    "警示教育片部数",
+    "第一种形态人次",
+    "记过处分人次",
+    "严重警告处分人次",
+    "开除党籍人次",
+    "一把手廉政谈话人次",
+];
+
 /// A ratio as a percentage with one decimal, truncated rather than rounded so that a rate
 /// never overstates what was done (44 of 45 is 97.7%, and 99.96% never shows as 100%).
 /// `None` when the denominator is zero.
@@ -880,6 +935,12 @@ mod tests {
         for m in &all {
             m.validate(kind_of)
                 .unwrap_or_else(|e| panic!("{}: {}", m.name, e.message));
+        }
+        for n in REPORT_FIGURES {
+            assert!(
+                kind_of(n).is_some(),
+                "report figure {n} is not in the catalogue"
+            );
         }
         // The names the issue and reports use.
         for n in [

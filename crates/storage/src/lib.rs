@@ -7,6 +7,7 @@
 mod accounts;
 mod attachments;
 mod audit;
+pub mod bulk;
 mod catalog;
 mod check_settings;
 mod lists;

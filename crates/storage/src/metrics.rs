@@ -450,10 +450,38 @@ impl Store {
         org: &Org,
         period: Period,
     ) -> Result<Vec<MetricValue>> {
-        let plain: Vec<&MetricDef> = catalog
+        let names: Vec<&str> = catalog.iter().map(|m| m.name.as_str()).collect();
+        self.metric_values_of(catalog, &names, org, period).await
+    }
+
+    /// The named metrics (unknown names are left out), in the order given.
+    pub async fn metric_values_of(
+        &self,
+        catalog: &[MetricDef],
+        names: &[&str],
+        org: &Org,
+        period: Period,
+    ) -> Result<Vec<MetricValue>> {
+        let wanted: Vec<&MetricDef> = names
             .iter()
-            .filter(|m| m.kind != MetricKind::Ratio)
+            .filter_map(|n| catalog.iter().find(|m| m.name == *n))
             .collect();
+        // The counts and sums to evaluate: the wanted ones and the parts of wanted ratios.
+        let mut plain: Vec<&MetricDef> = Vec::new();
+        for m in &wanted {
+            let parts: Vec<&MetricDef> = match m.kind {
+                MetricKind::Ratio => [&m.numerator, &m.denominator]
+                    .into_iter()
+                    .filter_map(|p| catalog.iter().find(|c| Some(&c.name) == p.as_ref()))
+                    .collect(),
+                _ => vec![*m],
+            };
+            for p in parts {
+                if !plain.iter().any(|x| x.name == p.name) {
+                    plain.push(p);
+                }
+            }
+        }
         let mut values: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
         // A few at a time: as many as the pool can serve without queueing much.
         for chunk in plain.chunks(8) {
@@ -465,8 +493,8 @@ impl Store {
                 values.insert(d.name.as_str(), v);
             }
         }
-        Ok(catalog
-            .iter()
+        Ok(wanted
+            .into_iter()
             .map(|m| {
                 let value = match m.kind {
                     MetricKind::Ratio => {

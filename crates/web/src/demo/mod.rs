@@ -6,6 +6,8 @@ use zeren_domain::org::{OrgCode, OrgKind, OrgName};
 use zeren_domain::role::Role;
 use zeren_storage::{Actor, NewAccount, NewOrg, StorageError, Store};
 
+pub mod county;
+
 pub struct DemoOptions {
     /// Password of `admin`; generated when `None`.
     pub admin_password: Option<String>,

@@ -2,6 +2,8 @@
 //! throwaway database, and the time the main pages and API calls take on it, measured through
 //! the real router.
 
+pub mod ledgers;
+
 use anyhow::{Context, Result};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -122,7 +124,7 @@ async fn load(store: &Store, scale: &Scale) -> Result<(usize, usize, f64)> {
     Ok((orgs, accounts, started.elapsed().as_secs_f64()))
 }
 
-async fn call(
+pub(crate) async fn call(
     router: &axum::Router,
     method: Method,
     uri: &str,
