@@ -10,6 +10,7 @@ mod audit;
 pub mod bulk;
 mod catalog;
 mod check_settings;
+mod lists;
 mod members;
 mod metrics;
 mod orgs;
@@ -27,6 +28,11 @@ pub use audit::ChainReport;
 pub use catalog::{CatalogEntry, CatalogKind};
 pub use discipline::{
     DisciplineChange, DisciplineFilter, DisciplinePage, DisciplineRecord, NewDiscipline,
+};
+pub use lists::system_actor;
+pub use lists::{
+    ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList, Owner,
+    Progress, ProgressView, RespList,
 };
 pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};

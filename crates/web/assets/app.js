@@ -43,3 +43,11 @@ document.addEventListener("DOMContentLoaded", function () {
     pickOrg.addEventListener("change", function () { pickOrg.form.submit(); });
   }
 });
+// A form shown again with an error: bring the first rejected field into view.
+document.addEventListener("DOMContentLoaded", function () {
+  var bad = document.querySelector(".has-error input, .has-error select, .has-error textarea, .alert[role=alert]");
+  if (bad && bad.getBoundingClientRect().top > window.innerHeight) {
+    bad.scrollIntoView({ block: "center" });
+    if (bad.focus) bad.focus({ preventScroll: true });
+  }
+});

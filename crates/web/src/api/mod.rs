@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod check;
+pub mod lists;
 pub mod metrics;
 pub mod orgs;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
@@ -92,6 +93,25 @@ impl Modify for BearerAuth {
         audit::verify,
         check::check_draft,
         check::check_upload,
+        lists::list,
+        lists::create,
+        lists::show,
+        lists::update,
+        lists::void,
+        lists::copy,
+        lists::hand_down,
+        lists::create_item,
+        lists::show_item,
+        lists::update_item,
+        lists::void_item,
+        lists::add_progress,
+        lists::complete,
+        lists::upload,
+        lists::reopen,
+        lists::link_record,
+        lists::void_progress,
+        lists::categories,
+        lists::add_category,
         metrics::list,
         metrics::records,
         metrics::catalog,

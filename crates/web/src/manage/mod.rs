@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod check;
+pub mod lists;
 pub mod metrics;
 pub mod orgs;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod check;
 pub mod home;
+pub mod lists;
 pub mod login;
 pub mod me;
 pub mod metrics;
@@ -292,6 +293,14 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "item_unlinked" => "已取消关联",
         "member_created" => "已登记到党员名册",
         "member_voided" => "党员信息已作废",
+        "list_created" => "清单已创建，请逐项添加事项",
+        "item_added" => "事项已添加",
+        "handed_down" => "已下发至所选下级组织",
+        "copied" => "已复制为新年度清单，请核对各项时限和责任领导",
+        "progress_added" => "进展已报送",
+        "completed" => "事项已完成销项",
+        "reopened" => "已撤销完成",
+        "linked" => "已关联工作纪实",
         _ => return None,
     };
     Some(text.to_string())
