@@ -346,6 +346,13 @@ pub(crate) fn storable(text: &str) -> bool {
     !text.contains('\0')
 }
 
+/// An optional real bound as text and cast in SQL (`CAST($n AS DOUBLE PRECISION)`): sqlx's
+/// Any driver declares a NULL real as `float4` on PostgreSQL, and a statement cached with that
+/// declaration then refuses a real number on the same connection.
+pub(crate) fn real_text(v: Option<f64>) -> Option<String> {
+    v.map(|x| x.to_string())
+}
+
 /// Reads a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.
 pub(crate) fn get_bool(row: &sqlx::any::AnyRow, column: &str) -> Result<bool> {
     use sqlx::Row;

@@ -1654,3 +1654,16 @@ impl WriteTx {
         Ok(())
     }
 }
+
+impl WriteTx {
+    /// The live items of a list, in order (for loaders that complete them).
+    pub async fn item_ids_of_list(&mut self, list_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM list_items WHERE list_id = $1 AND voided = FALSE ORDER BY sort_order, id",
+        )
+        .bind(list_id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}

@@ -1261,3 +1261,16 @@ impl WriteTx {
         Ok(after)
     }
 }
+
+impl WriteTx {
+    /// The live measures of a problem, oldest first (for loaders that complete them).
+    pub async fn measure_ids(&mut self, problem_id: i64) -> Result<Vec<i64>> {
+        let rows: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM problem_measures WHERE problem_id = $1 AND voided = FALSE ORDER BY id",
+        )
+        .bind(problem_id)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}

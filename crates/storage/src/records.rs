@@ -871,7 +871,8 @@ impl WriteTx {
             "INSERT INTO work_records (org_id, org_path, type_code, title, held_on, place, host, \
              recorder, person_times, hours, sessions, items, outlet_level, content, created_by, \
              created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CAST($10 AS DOUBLE PRECISION), $11, $12, \
+             $13, $14, $15, $16, $16) \
              RETURNING id",
         )
         .bind(org.id)
@@ -883,7 +884,7 @@ impl WriteTx {
         .bind(&v.host)
         .bind(&v.recorder)
         .bind(v.person_times)
-        .bind(v.hours)
+        .bind(crate::real_text(v.hours))
         .bind(v.sessions)
         .bind(v.items)
         .bind(v.outlet_level.map(|l| l.code()).unwrap_or(""))
@@ -956,7 +957,8 @@ impl WriteTx {
             .await?;
         sqlx::query(
             "UPDATE work_records SET org_id = $1, org_path = $2, type_code = $3, title = $4, \
-             held_on = $5, place = $6, host = $7, recorder = $8, person_times = $9, hours = $10, \
+             held_on = $5, place = $6, host = $7, recorder = $8, person_times = $9, \
+             hours = CAST($10 AS DOUBLE PRECISION), \
              sessions = $11, items = $12, outlet_level = $13, content = $14, updated_at = $15 \
              WHERE id = $16",
         )
@@ -969,7 +971,7 @@ impl WriteTx {
         .bind(&v.host)
         .bind(&v.recorder)
         .bind(v.person_times)
-        .bind(v.hours)
+        .bind(crate::real_text(v.hours))
         .bind(v.sessions)
         .bind(v.items)
         .bind(v.outlet_level.map(|l| l.code()).unwrap_or(""))

@@ -288,6 +288,7 @@ async fn main() -> Result<()> {
                 DemoOptions {
                     admin_password,
                     user_password,
+                    with_year: true,
                 },
             )
             .await
@@ -298,6 +299,11 @@ async fn main() -> Result<()> {
                     summary.orgs,
                     summary.branches,
                     summary.accounts.len()
+                );
+                let y = &summary.year;
+                println!(
+                    "2023年全年及本年度纪实：{} 名党员，{} 条工作纪实，{} 个问题，{} 项清单事项，{} 个廉政风险点，{} 条执纪记录。",
+                    y.members, y.records, y.problems, y.list_items, y.risks, y.discipline
                 );
                 println!(
                     "{:<12} {:<8} {:<10} {:<16} 所属组织",

@@ -7,12 +7,16 @@ use zeren_domain::role::Role;
 use zeren_storage::{Actor, NewAccount, NewOrg, StorageError, Store};
 
 pub mod county;
+pub mod year;
 
 pub struct DemoOptions {
     /// Password of `admin`; generated when `None`.
     pub admin_password: Option<String>,
     /// Password shared by the other demo accounts; generated when `None`.
     pub user_password: Option<String>,
+    /// Also load the township's 2023 (members, records, problems, lists, risks, discipline)
+    /// and a slice of the current year. Tests of other things leave it out: it takes seconds.
+    pub with_year: bool,
 }
 
 pub struct DemoAccount {
@@ -30,6 +34,8 @@ pub struct DemoSummary {
     pub accounts: Vec<DemoAccount>,
     /// False when the database already held data and nothing was loaded.
     pub loaded: bool,
+    /// What the year's load wrote (empty without `with_year`).
+    pub year: year::YearSummary,
 }
 
 const ROOT: (&str, &str) = ("qs", "青石镇党委");
@@ -161,6 +167,7 @@ pub async fn load(store: &Store, opts: DemoOptions) -> Result<DemoSummary, Stora
             branches: 0,
             accounts: Vec::new(),
             loaded: false,
+            year: year::YearSummary::default(),
         });
     }
     let admin_password = opts.admin_password.unwrap_or_else(PasswordPolicy::generate);
@@ -266,6 +273,7 @@ pub async fn load(store: &Store, opts: DemoOptions) -> Result<DemoSummary, Stora
     }
 
     let admin_hash = hash_password(&admin_password);
+    let mut ids = std::collections::HashMap::new();
     for a in &accounts {
         let org_id = branches
             .iter()
@@ -296,12 +304,78 @@ pub async fn load(store: &Store, opts: DemoOptions) -> Result<DemoSummary, Stora
             )
             .await?;
         tx.grant_role(created.id, a.role, org_id, &actor).await?;
+        ids.insert(a.username.clone(), created.id);
     }
+    let year = if opts.with_year {
+        year::load(
+            &mut tx,
+            &year::Ctx {
+                root: &root,
+                branches: &branches,
+                accounts: &accounts,
+                ids: &ids,
+            },
+        )
+        .await?
+    } else {
+        year::YearSummary::default()
+    };
     tx.commit().await?;
+    if opts.with_year {
+        // Items with quantified targets are done when their metric says so.
+        store.refresh_list_targets(&root.path, 2023).await?;
+        store
+            .refresh_list_targets(&root.path, zeren_domain::date::Day::today().year())
+            .await?;
+        store.analyze().await?;
+    }
     Ok(DemoSummary {
         orgs: 2 + branches.len(),
         branches: branches.len(),
         accounts,
         loaded: true,
+        year,
     })
+}
+
+/// A one-page PDF saying `title` (ASCII): the demo's scans of minutes and evidence.
+pub fn evidence_pdf(title: &str) -> Vec<u8> {
+    let text: String = title
+        .chars()
+        .filter(|c| c.is_ascii() && !matches!(c, '(' | ')' | '\\'))
+        .collect();
+    let stream = format!("BT /F1 20 Tf 72 760 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{stream}\nendstream",
+            stream.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for off in offsets {
+        out.extend_from_slice(format!("{off:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
 }

@@ -19,12 +19,23 @@ pub struct TestApp {
 }
 
 pub async fn demo_app() -> TestApp {
+    app_with(false).await
+}
+
+/// The demo with its whole year of records (2023 and a slice of the current year): slower to
+/// load, for the tests of figures and desks.
+pub async fn demo_app_with_year() -> TestApp {
+    app_with(true).await
+}
+
+async fn app_with(with_year: bool) -> TestApp {
     let db = fresh_store().await;
     demo::load(
         &db.store,
         DemoOptions {
             admin_password: Some(ADMIN_PASSWORD.into()),
             user_password: Some(USER_PASSWORD.into()),
+            with_year,
         },
     )
     .await
