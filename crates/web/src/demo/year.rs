@@ -12,8 +12,9 @@ use zeren_domain::problems::Transition;
 use zeren_domain::records::{OutletLevel, RecordValues};
 use zeren_domain::risks::{RiskLevel, SubjectKind};
 use zeren_storage::{
-    Actor, Attendance, ItemFields, Member, NewBatch, NewDiscipline, NewList, NewMeasure, NewMember,
-    NewProblem, NewRecord, NewRisk, NewRiskMeasure, Org, Problem, StorageError, WriteTx,
+    Actor, Attendance, ItemFields, MeasureChange, Member, NewBatch, NewDiscipline, NewList,
+    NewMeasure, NewMember, NewProblem, NewRecord, NewRisk, NewRiskMeasure, Org, Problem,
+    StorageError, WriteTx,
 };
 
 /// What the year's load wrote.
@@ -1048,12 +1049,47 @@ async fn problems(
         if !open {
             close(tx, ctx, p, day(2023, 11, (1 + i % 27) as u8), n).await?;
         } else if committee {
-            // Still being rectified: long-term measures, due at the end of this year.
-            let first = tx_measures(tx, p.id).await?;
-            if let Some(m) = first.first() {
+            // Still being rectified: the plan is made; the long-term measure of two of them
+            // was extended to the end of this year, the third is overdue.
+            let measures = tx_measures(tx, p.id).await?;
+            if let Some(m) = measures.first() {
                 tx.complete_measure(*m, day(2023, 9, 28), "整改方案已制定", &clerk)
                     .await?;
             }
+            if let (Some(m), true) = (measures.get(1), i < 44) {
+                tx.update_measure(
+                    *m,
+                    MeasureChange {
+                        deadline: Some(day(Day::today().year(), 12, 31)),
+                        ..Default::default()
+                    },
+                    &clerk,
+                )
+                .await?;
+            }
+        } else {
+            // The last village problem is rectified and waits for 销号 review.
+            for m in tx_measures(tx, p.id).await? {
+                tx.complete_measure(m, day(2023, 10, 30), "已整改", &clerk)
+                    .await?;
+            }
+            tx.attach(
+                "problem",
+                p.id,
+                "整改情况说明.pdf",
+                &evidence_pdf("Village rectification report"),
+                "application/pdf",
+                &clerk,
+            )
+            .await?;
+            tx.move_problem(
+                p.id,
+                Transition::Submit,
+                day(2023, 10, 30),
+                "整改完成，申请销号",
+                &clerk,
+            )
+            .await?;
         }
     }
     // 专项监督: 24 problems (3 per supervision), each rectified and closed.
@@ -1420,7 +1456,12 @@ async fn discipline(
 }
 
 /// An item of the committee's list: owner, category, text, and the metric target if any.
-type PlannedItem = (&'static str, &'static str, &'static str, Option<(&'static str, f64)>);
+type PlannedItem = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(&'static str, f64)>,
+);
 
 /// The committee's 2023 责任清单: the leaders' items (一岗双责), all done — three by their
 /// quantified targets, the rest signed off with evidence — and two handed down to the
