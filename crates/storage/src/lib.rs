@@ -16,6 +16,7 @@ mod metrics;
 mod orgs;
 mod records;
 mod sessions;
+mod version;
 // Problems and rectification, integrity risks, discipline records.
 mod discipline;
 mod problems;
@@ -51,6 +52,7 @@ pub use risks::{
 pub use sessions::{Session, SessionKind};
 /// Re-exported so tests and tools can run raw SQL on the same driver.
 pub use sqlx;
+pub use version::{Version, REFRESH as VERSION_REFRESH};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Transaction};
@@ -107,6 +109,8 @@ pub struct Store {
     /// Where evidence files are kept: a folder beside the SQLite file, or (PostgreSQL, and
     /// SQLite without a file) the database itself, so instances sharing it share evidence.
     blob_dir: Option<PathBuf>,
+    /// Changes whenever data changes (see [`version`]).
+    version: Arc<version::DataVersion>,
 }
 
 /// The evidence folder beside a SQLite database file: `<dir>/attachments`.
@@ -169,6 +173,7 @@ impl Store {
                 Backend::Sqlite => blob_dir_for(url),
                 Backend::Postgres => None,
             },
+            version: Arc::new(version::DataVersion::default()),
         })
     }
 
@@ -235,6 +240,7 @@ impl Store {
             _guard: guard,
             backend: self.backend,
             blob_dir: self.blob_dir.clone(),
+            version: self.version.clone(),
         })
     }
 
@@ -262,6 +268,18 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+
+    /// The data version now: read from the database at most every [`version::REFRESH`], so
+    /// asking on every request costs nothing most of the time.
+    pub async fn data_version(&self) -> Result<Version> {
+        if self.version.stale() {
+            let (seq,): (Option<i64>,) = sqlx::query_as("SELECT MAX(seq) FROM audit_log")
+                .fetch_one(&self.pool)
+                .await?;
+            self.version.set_db(seq.unwrap_or(0));
+        }
+        Ok(self.version.current())
+    }
 }
 
 /// Hides the password in a database URL before it is printed.
@@ -286,11 +304,13 @@ pub struct WriteTx {
     #[allow(dead_code)]
     backend: Backend,
     blob_dir: Option<PathBuf>,
+    version: Arc<version::DataVersion>,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<()> {
         self.tx.commit().await?;
+        self.version.bump();
         Ok(())
     }
 

@@ -154,6 +154,10 @@ async fn load_user(
     address: &str,
 ) -> Result<Option<CurrentUser>, AppError> {
     let hash = token_hash(token);
+    // Read before anything else: whatever changes after this moves the version past it.
+    let version = state.store.data_version().await?;
+    // The session itself is always looked up (one primary-key read): an ended or expired
+    // session is refused at once, whatever is kept in memory.
     let Some(session) = state.store.session(&hash).await? else {
         return Ok(None);
     };
@@ -162,10 +166,6 @@ async fn load_user(
         Via::Cookie => SessionKind::Web,
     };
     if session.kind != expected {
-        return Ok(None);
-    }
-    let account = state.store.account(session.account_id).await?;
-    if !account.active {
         return Ok(None);
     }
     // Slide the idle timeout, at most once a minute per session.
@@ -180,15 +180,42 @@ async fn load_user(
             }
         }
     }
+    // The account and its grants, as read for this session at this data version: any change
+    // of an account or a grant is audited and so moves the version.
+    if let Some(c) = state.caches.sessions.get(&hash) {
+        if c.version == version
+            && c.user.via == via
+            && c.user.account.id == session.account_id
+            && c.read_at.elapsed() < crate::cache::SESSION_TRUST
+        {
+            let mut user = c.user;
+            user.address = address.to_string();
+            user.csrf = session.csrf_token;
+            return Ok(Some(user));
+        }
+    }
+    let account = state.store.account(session.account_id).await?;
+    if !account.active {
+        return Ok(None);
+    }
     let perms = Permissions::new(state.store.grants(account.id).await?);
-    Ok(Some(CurrentUser {
+    let user = CurrentUser {
         account,
         perms,
         via,
-        token_hash: hash,
+        token_hash: hash.clone(),
         csrf: session.csrf_token,
         address: address.to_string(),
-    }))
+    };
+    state.caches.sessions.put(
+        hash,
+        crate::cache::CachedSession {
+            user: user.clone(),
+            version,
+            read_at: std::time::Instant::now(),
+        },
+    );
+    Ok(Some(user))
 }
 
 /// Verifies a password on the blocking pool: argon2 is deliberately slow and must not stall
@@ -449,10 +476,7 @@ mod tests {
                     .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 9))));
                 r
             };
-            let mut state = AppState {
-                store,
-                config: crate::Config::default(),
-            };
+            let mut state = AppState::new(store, crate::Config::default());
             assert_eq!(client_address(&state, &req()), "127.0.0.1");
             state.config.trust_forwarded_for = true;
             assert_eq!(client_address(&state, &req()), "10.1.2.3");

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod demo;
 pub mod error;
 pub mod extract;
@@ -42,6 +43,18 @@ pub struct Config {
 pub struct AppState {
     pub store: Store,
     pub config: Config,
+    /// Answers and sessions kept for one data version.
+    pub caches: std::sync::Arc<cache::Caches>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> Self {
+        Self {
+            store,
+            config,
+            caches: Default::default(),
+        }
+    }
 }
 
 pub fn is_api(path: &str) -> bool {
@@ -76,6 +89,11 @@ pub fn app(state: AppState) -> Router {
     router
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
+        // Inside `resolve_user`: answers are kept per session.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::answers,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_user,

@@ -471,13 +471,13 @@ async fn serve(store: Store, args: &ServeArgs) -> Result<()> {
     let addr = listener.local_addr()?;
     println!("责任纪实已启动：http://{addr}");
     tracing::info!(%addr, backend = ?store.backend(), "serving");
-    let state = AppState {
+    let state = AppState::new(
         store,
-        config: Config {
+        Config {
             secure_cookies: args.secure_cookies,
             trust_forwarded_for: args.trust_forwarded_for,
         },
-    };
+    );
     zeren_web::serve(state, listener).await?;
     Ok(())
 }

@@ -40,10 +40,7 @@ async fn app_with(with_year: bool) -> TestApp {
     )
     .await
     .expect("demo loads");
-    let state = AppState {
-        store: db.store.clone(),
-        config: Config::default(),
-    };
+    let state = AppState::new(db.store.clone(), Config::default());
     let router = app(state.clone());
     TestApp { db, state, router }
 }

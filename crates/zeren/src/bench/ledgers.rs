@@ -91,10 +91,7 @@ pub async fn run(url: &str, seed: u64) -> Result<()> {
             s.orgs, s.branches, s.members, s.records, s.problems, s.measures, s.list_items
         );
     }
-    let router = app(AppState {
-        store: store.clone(),
-        config: Config::default(),
-    });
+    let router = app(AppState::new(store.clone(), Config::default()));
     let county = store.org_by_code("xian").await?;
     let year = Period::year(2025);
 

@@ -180,10 +180,7 @@ pub async fn run(url: &str, scale: Scale) -> Result<()> {
         scale.units,
         store.audit_count().await? as f64 / load_secs
     );
-    let router = app(AppState {
-        store: store.clone(),
-        config: Config::default(),
-    });
+    let router = app(AppState::new(store.clone(), Config::default()));
     let login = Instant::now();
     let resp = router
         .clone()
