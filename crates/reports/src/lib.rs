@@ -5,6 +5,7 @@
 //! with its position, a Chinese explanation and a suggestion. See [`checker`].
 
 pub mod checker;
+pub mod draft;
 
 pub use checker::{
     check, check_text, run_check_command, CheckError, CheckOptions, Document, Finding, Paragraph,
