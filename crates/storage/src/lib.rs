@@ -15,6 +15,7 @@ mod members;
 mod metrics;
 mod orgs;
 mod records;
+mod reports;
 mod sessions;
 mod version;
 // Problems and rectification, integrity risks, discipline records.
@@ -46,6 +47,7 @@ pub use records::{
     Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingRow, NewRecord, RecordChange,
     RecordPage, RecordQuery, WorkRecord,
 };
+pub use reports::{NewReport, Report, ReportFilter, ReportPage, ReportTemplate, ReportVersion};
 pub use risks::{
     NewRisk, NewRiskMeasure, RiskChange, RiskFilter, RiskMeasure, RiskPage, RiskPoint,
 };

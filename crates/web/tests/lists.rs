@@ -1202,3 +1202,80 @@ async fn a_quantified_target_is_satisfied_by_its_metric_not_by_a_tick() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["status"], "done");
 }
+
+#[tokio::test]
+async fn a_target_follows_records_saved_changed_and_voided_through_the_api() {
+    let app = demo_app().await;
+    let token = app.token("dangwu").await;
+    let (list, _, _) = committee_list(&app, &token).await;
+    study_session(&app, "qs", "2023-02-10").await;
+    let r = post(&app, &token, &format!("/api/v1/lists/{list}/items"), json!({"category": "思想建设", "description": "中心组学习不少于2次", "target_metric": "理论学习中心组学习次数", "target_value": 2})).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["status"], "open");
+    let item = r.json()["id"].as_i64().unwrap();
+    // The second session, recorded by the clerk: the item is done at once.
+    let session = json!({"org": "qs", "type": "study_group", "title": "中心组专题学习", "held_on": "2023-06-08", "place": "党委会议室", "host": "书记", "content": "专题学习"});
+    let r = post(&app, &token, "/api/v1/records", session).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let record = r.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        item_status(&app, &token, item).await,
+        ("done".to_string(), Some(2.0))
+    );
+    // Moved to the next year, it no longer counts for 2023: open again.
+    let r = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/records/{record}"),
+            Some(&token),
+            Some(json!({"held_on": "2024-01-08"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        item_status(&app, &token, item).await,
+        ("open".to_string(), Some(1.0))
+    );
+    // Back in 2023, then voided: done, then open.
+    let r = app
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/records/{record}"),
+            Some(&token),
+            Some(json!({"held_on": "2023-06-08"})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        item_status(&app, &token, item).await,
+        ("done".to_string(), Some(2.0))
+    );
+    let r = post(
+        &app,
+        &token,
+        &format!("/api/v1/records/{record}/void"),
+        json!({"reason": "重复录入"}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        item_status(&app, &token, item).await,
+        ("open".to_string(), Some(1.0))
+    );
+}
+
+async fn item_status(app: &TestApp, token: &str, item: i64) -> (String, Option<f64>) {
+    let r = app
+        .request(
+            Method::GET,
+            &format!("/api/v1/list-items/{item}"),
+            Some(token),
+            None,
+        )
+        .await;
+    let v = r.json();
+    (
+        v["status"].as_str().unwrap().to_string(),
+        v["target"]["current"].as_f64(),
+    )
+}

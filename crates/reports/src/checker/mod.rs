@@ -39,7 +39,10 @@ use serde::{Deserialize, Serialize};
 pub use cli::{decode_text, format_human, read_document, run_check_command};
 pub use document::{Document, Paragraph};
 pub use error::CheckError;
-pub use time::{current_congress, detect_year, time_terms, TimeTerm, TimeTermKind};
+pub use time::{
+    assumed_year, current_congress, detect_year, infer_year, time_terms, AssumedYear, TimeTerm,
+    TimeTermKind, YearBasis,
+};
 
 use numbers::Num;
 
@@ -224,6 +227,8 @@ pub(crate) struct Para {
 pub(crate) struct Ctx<'a> {
     pub doc: &'a Document,
     pub paras: Vec<Para>,
+    /// The year read from the text itself, when neither given nor written at the top.
+    pub inferred_year: Option<time::AssumedYear>,
 }
 
 impl Ctx<'_> {
@@ -333,7 +338,21 @@ pub fn check(doc: &Document, opts: &CheckOptions) -> Vec<Finding> {
             }
         }
     }
-    let ctx = Ctx { doc, paras };
+    // Neither given nor written at the top: the year the text itself points to.
+    let mut inferred_year = None;
+    if opts.year.is_none() && paras.iter().any(|p| p.year.is_none()) {
+        inferred_year = time::infer_year(doc);
+        if let Some(inferred) = &inferred_year {
+            for para in paras.iter_mut().filter(|p| p.year.is_none()) {
+                para.year = Some(inferred.year);
+            }
+        }
+    }
+    let ctx = Ctx {
+        doc,
+        paras,
+        inferred_year,
+    };
     let mut out = Vec::new();
     for (id, f) in RULE_FNS {
         if opts.is_enabled(id) {

@@ -125,9 +125,135 @@ pub fn detect_year(doc: &Document) -> Option<i32> {
     })
 }
 
+/// What the report's year was taken from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum YearBasis {
+    /// Given by the user (or the report's period).
+    Given,
+    /// Written in the title or the opening ("2023年度…", "2023年，…").
+    Heading,
+    /// The year the dates in the text name most often.
+    Dates,
+    /// The newest congress or plenum the text cites (the report cannot be older).
+    Terms,
+}
+
+/// The year the time rules were applied to, and why, in Chinese for the checker's output.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AssumedYear {
+    pub year: i32,
+    pub basis: YearBasis,
+    pub reason: String,
+}
+
+/// The year the checker applies the time rules to: the one given, else the one in the title
+/// or opening, else the one the text itself points to ([`infer_year`]).
+pub fn assumed_year(doc: &Document, given: Option<i32>) -> Option<AssumedYear> {
+    if let Some(year) = given {
+        return Some(AssumedYear {
+            year,
+            basis: YearBasis::Given,
+            reason: format!("按指定的报告年份{year}年检查"),
+        });
+    }
+    if let Some(year) = detect_year(doc) {
+        return Some(AssumedYear {
+            year,
+            basis: YearBasis::Heading,
+            reason: format!("标题或开头写明“{year}年”，按{year}年检查"),
+        });
+    }
+    infer_year(doc)
+}
+
+/// The report's year read from the text when neither the user nor the title gives it: the
+/// year its dates name most often (a report for 2023 names 2023 throughout, and 2024 only in
+/// its plans and date), checked against the newest congress or plenum it cites, which the
+/// report cannot predate. With no dates, that meeting's year is the floor assumed.
+pub fn infer_year(doc: &Document) -> Option<AssumedYear> {
+    let idx = &*INDEX;
+    let mut counts: std::collections::BTreeMap<i32, usize> = Default::default();
+    let mut newest: Option<&TimeTerm> = None;
+    for p in &doc.paragraphs {
+        let cs: Vec<char> = p.text.chars().filter(|c| !QUOTES.contains(c)).collect();
+        let mut i = 0;
+        while i < cs.len() {
+            if let Some(y) = year_at(&cs, i) {
+                *counts.entry(y).or_default() += 1;
+                i += 5;
+                continue;
+            }
+            match idx.patterns.at(&cs, i) {
+                Some((pat, len)) => {
+                    let term = &idx.terms[idx.owner[pat]];
+                    let tail_of_longer = i > 0 && is_cn_numeral(cs[i - 1]);
+                    let meeting =
+                        matches!(term.kind, TimeTermKind::Congress | TimeTermKind::Plenum);
+                    if meeting && !tail_of_longer && newest.is_none_or(|n| term.from > n.from) {
+                        newest = Some(term);
+                    }
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+    }
+    // Most often named; on a tie the later year (the plans of the year before name it too).
+    let by_dates = counts
+        .iter()
+        .max_by_key(|(y, n)| (**n, **y))
+        .map(|(y, n)| (*y, *n));
+    match (by_dates, newest) {
+        (Some((year, n)), newest) => {
+            let mut reason =
+                format!("标题和开头未写年份，正文所写日期以{year}年最多（{n}处），按{year}年检查");
+            match newest {
+                Some(t) if t.from > year => reason.push_str(&format!(
+                    "；但正文引用了{}年召开的“{}”，请核对报告年份",
+                    t.from, t.name
+                )),
+                Some(t) => reason.push_str(&format!(
+                    "；引用的最新会议“{}”（{}年）与之相符",
+                    t.name, t.from
+                )),
+                None => {}
+            }
+            Some(AssumedYear {
+                year,
+                basis: YearBasis::Dates,
+                reason,
+            })
+        }
+        (None, Some(t)) => Some(AssumedYear {
+            year: t.from,
+            basis: YearBasis::Terms,
+            reason: format!(
+                "标题和正文都未写年份；引用的最新会议为“{}”（{}年召开），报告不会早于该年，按{}年检查",
+                t.name, t.from, t.from
+            ),
+        }),
+        (None, None) => None,
+    }
+}
+
 const QUOTES: &[char] = &['“', '”', '‘', '’', '"', '「', '」', '『', '』'];
 
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
+    // Say which year the rules below assumed, and why, when the report does not state it.
+    if let Some(a) = &ctx.inferred_year {
+        if let Some(p) = ctx.paras.iter().position(|p| !p.chars.is_empty()) {
+            out.push(ctx.finding(
+                p,
+                0,
+                ctx.paras[p].chars.len().min(12),
+                "time.year",
+                Severity::Hint,
+                a.reason.clone(),
+                "在标题或开头写明报告年度（如“2023年度”），或在检查时指定年份",
+            ));
+        }
+    }
     let idx = &*INDEX;
     for (p, para) in ctx.paras.iter().enumerate() {
         let Some(year) = para.year else { continue };
@@ -380,6 +506,67 @@ mod tests {
         (rule.to_string(), text.to_string())
     }
 
+    fn assumed(t: &str) -> Option<AssumedYear> {
+        assumed_year(&Document::from_text(t), None)
+    }
+
+    #[test]
+    fn the_year_comes_from_the_title_before_the_text() {
+        let a = assumed("关于2023年度落实主体责任情况的报告\n2022年以来，我们……").unwrap();
+        assert_eq!((a.year, a.basis), (2023, YearBasis::Heading));
+        let given = assumed_year(&Document::from_text("2019年工作总结"), Some(2021)).unwrap();
+        assert_eq!((given.year, given.basis), (2021, YearBasis::Given));
+    }
+
+    #[test]
+    fn without_a_year_at_the_top_the_dates_in_the_text_decide() {
+        let t =
+            "关于落实全面从严治党主体责任情况的报告\n今年，镇党委深入学习贯彻党的二十大精神。\n\
+                 一、工作开展情况\n2023年3月召开党建工作会议；2023年6月开展警示教育；\
+                 2023年9月完成巡察整改。\n二、下一步打算\n2024年，我们将继续……";
+        let a = assumed(t).unwrap();
+        assert_eq!((a.year, a.basis), (2023, YearBasis::Dates));
+        assert!(a.reason.contains("2023年最多（3处）"), "{}", a.reason);
+        assert!(
+            a.reason.contains("“二十大”（2022年）与之相符"),
+            "{}",
+            a.reason
+        );
+        // The time rules run for that year: the 十九大 cited as current is outdated in 2023.
+        let stale = t.replace("党的二十大精神", "党的十九大精神");
+        assert!(
+            hits(&stale).iter().any(|(r, _)| r == "time.outdated"),
+            "{:?}",
+            hits(&stale)
+        );
+        // The checker's output says which year it assumed and why, as a hint.
+        let said: Vec<String> = hits(t).into_iter().map(|(r, _)| r).collect();
+        assert_eq!(said, vec!["time.year".to_string()]);
+        let hint = check_text(t, &CheckOptions::all())
+            .into_iter()
+            .find(|f| f.rule == "time.year")
+            .unwrap();
+        assert_eq!((hint.severity, hint.line), (Severity::Hint, 1));
+        assert!(hint.message.contains("按2023年检查"), "{}", hint.message);
+    }
+
+    #[test]
+    fn a_cited_meeting_newer_than_the_dates_is_pointed_out() {
+        let a = assumed(
+            "工作总结\n一年来，我们认真履职。\n一、主要工作\n2023年5月，全面贯彻党的二十届三中全会精神。",
+        )
+        .unwrap();
+        assert_eq!(a.year, 2023);
+        assert!(a.reason.contains("请核对报告年份"), "{}", a.reason);
+    }
+
+    #[test]
+    fn without_dates_the_newest_meeting_cited_is_the_floor() {
+        let a = assumed("工作总结\n深入学习贯彻党的二十大和二十届二中全会精神。").unwrap();
+        assert_eq!((a.year, a.basis), (2023, YearBasis::Terms), "{}", a.reason);
+        assert!(assumed("工作总结\n认真做好各项工作。").is_none());
+    }
+
     #[test]
     fn table_loads() {
         assert!(time_terms().len() > 50);
@@ -474,11 +661,13 @@ mod tests {
             "2021年度工作总结\n站在“十三五”圆满收官、“十四五”开局起步的新起点上。",
             "2022年度工作总结\n深入学习贯彻党的十九大和十九届历次全会精神。",
             "2023年度工作总结\n深入学习贯彻党的二十大和二十届二中全会精神。",
-            "工作总结\n深入学习贯彻党的十九大精神。",
         ];
         for t in ok {
             assert_eq!(hits(t), [], "{t}");
         }
+        // No year anywhere: the 十九大 it cites is the floor (2017), said as a hint, no more.
+        let t = "工作总结\n深入学习贯彻党的十九大精神。";
+        assert_eq!(hits(t), [h("time.year", "工作总结")], "{t}");
     }
 
     #[test]

@@ -250,13 +250,9 @@ async fn roster(
     Ok(by_branch)
 }
 
-/// One record, with only the fields its type has.
-#[allow(clippy::too_many_arguments)]
-async fn record(
-    tx: &mut WriteTx,
-    actor: &Actor,
-    org: &Org,
-    type_code: &str,
+/// A demo work record: its type, title and day, and the fields its type has.
+struct Rec {
+    type_code: &'static str,
     title: String,
     on: Day,
     person_times: Option<i64>,
@@ -265,37 +261,87 @@ async fn record(
     items: Option<i64>,
     outlet: Option<OutletLevel>,
     attendance: Option<Vec<Attendance>>,
-) -> Result<i64, StorageError> {
-    let ty = zeren_domain::records::builtin_types()
-        .into_iter()
-        .find(|t| t.code == type_code)
-        .ok_or_else(|| rejected(format!("演示数据：没有类型 {type_code}")))?;
-    let values = RecordValues {
-        content: format!("{title}。会议传达学习了上级有关文件精神，结合实际研究部署了相关工作，明确了责任分工和时间要求。"),
-        title,
-        held_on: on,
-        place: "镇党委会议室".into(),
-        host: String::new(),
-        recorder: "陈静".into(),
-        person_times,
-        hours,
-        sessions,
-        items,
-        outlet_level: outlet,
+}
+
+impl Rec {
+    fn new(type_code: &'static str, title: impl Into<String>, on: Day) -> Rec {
+        Rec {
+            type_code,
+            title: title.into(),
+            on,
+            person_times: None,
+            hours: None,
+            sessions: None,
+            items: None,
+            outlet: None,
+            attendance: None,
+        }
     }
-    .keep_only(&ty);
-    let r = tx
-        .create_record(
-            NewRecord {
-                org_id: org.id,
-                type_code: type_code.into(),
-                values,
-                attendance,
-            },
-            actor,
-        )
-        .await?;
-    Ok(r.id)
+
+    fn person_times(mut self, n: i64) -> Rec {
+        self.person_times = Some(n);
+        self
+    }
+
+    fn hours(mut self, h: f64) -> Rec {
+        self.hours = Some(h);
+        self
+    }
+
+    fn sessions(mut self, n: i64) -> Rec {
+        self.sessions = Some(n);
+        self
+    }
+
+    fn items(mut self, n: i64) -> Rec {
+        self.items = Some(n);
+        self
+    }
+
+    fn outlet(mut self, level: OutletLevel) -> Rec {
+        self.outlet = Some(level);
+        self
+    }
+
+    fn attendance(mut self, people: Vec<Attendance>) -> Rec {
+        self.attendance = Some(people);
+        self
+    }
+
+    /// Records it through the audited write path, keeping only the fields its type has.
+    async fn save(self, tx: &mut WriteTx, actor: &Actor, org: &Org) -> Result<i64, StorageError> {
+        let type_code = self.type_code;
+        let ty = zeren_domain::records::builtin_types()
+            .into_iter()
+            .find(|t| t.code == type_code)
+            .ok_or_else(|| rejected(format!("演示数据：没有类型 {type_code}")))?;
+        let values = RecordValues {
+            content: format!("{}。会议传达学习了上级有关文件精神，结合实际研究部署了相关工作，明确了责任分工和时间要求。", self.title),
+            title: self.title,
+            held_on: self.on,
+            place: "镇党委会议室".into(),
+            host: String::new(),
+            recorder: "陈静".into(),
+            person_times: self.person_times,
+            hours: self.hours,
+            sessions: self.sessions,
+            items: self.items,
+            outlet_level: self.outlet,
+        }
+        .keep_only(&ty);
+        let r = tx
+            .create_record(
+                NewRecord {
+                    org_id: org.id,
+                    type_code: type_code.into(),
+                    values,
+                    attendance: self.attendance,
+                },
+                actor,
+            )
+            .await?;
+        Ok(r.id)
+    }
 }
 
 /// Attendance of a meeting: everyone in `people`, one or two absent with a reason.
@@ -337,122 +383,75 @@ async fn branch_meetings(
         for m in 1..=last_month {
             let seed = bi * 13 + m as usize;
             if !(short && (m == 3 || m == 8)) {
-                record(
-                    tx,
-                    &actor,
-                    b,
+                Rec::new(
                     "branch_committee",
                     format!("{}{}月支委会", b.name, m),
                     day(year, m, 5),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    Some(attendance(&committee, seed)),
                 )
+                .attendance(attendance(&committee, seed))
+                .save(tx, &actor, b)
                 .await?;
                 s.records += 1;
             }
-            record(
-                tx,
-                &actor,
-                b,
+            Rec::new(
                 "group_meeting",
                 format!("{}{}月党小组会", b.name, m),
                 day(year, m, 10),
-                None,
-                None,
-                None,
-                None,
-                None,
-                Some(attendance(&group, seed)),
             )
+            .attendance(attendance(&group, seed))
+            .save(tx, &actor, b)
             .await?;
-            record(
-                tx,
-                &actor,
-                b,
+            Rec::new(
                 "theme_day",
                 format!("{}{}月主题党日活动", b.name, m),
                 day(year, m, 15),
-                None,
-                None,
-                None,
-                None,
-                None,
-                Some(attendance(&people, seed)),
             )
+            .attendance(attendance(&people, seed))
+            .save(tx, &actor, b)
             .await?;
             s.records += 2;
             if m % 3 == 0 {
                 let q = m / 3;
-                record(
-                    tx,
-                    &actor,
-                    b,
+                Rec::new(
                     "member_meeting",
                     format!("{}第{}季度支部党员大会", b.name, q),
                     day(year, m, 20),
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    Some(attendance(&people, seed + 1)),
                 )
+                .attendance(attendance(&people, seed + 1))
+                .save(tx, &actor, b)
                 .await?;
                 s.records += 1;
                 if !(short && q == 3) {
-                    record(
-                        tx,
-                        &actor,
-                        b,
+                    Rec::new(
                         "party_lecture",
                         format!("{}第{}季度书记讲党课", b.name, q),
                         day(year, m, 25),
-                        None,
-                        Some(2.0),
-                        None,
-                        None,
-                        None,
-                        Some(attendance(&people, seed + 2)),
                     )
+                    .hours(2.0)
+                    .attendance(attendance(&people, seed + 2))
+                    .save(tx, &actor, b)
                     .await?;
                     s.records += 1;
                 }
             }
         }
         if last_month == 12 {
-            record(
-                tx,
-                &actor,
-                b,
+            Rec::new(
                 "org_life",
                 format!("{}{}年度组织生活会", b.name, year),
                 day(year, 12, 18),
-                None,
-                None,
-                None,
-                Some(4),
-                None,
-                Some(attendance(&people, bi)),
             )
+            .items(4)
+            .attendance(attendance(&people, bi))
+            .save(tx, &actor, b)
             .await?;
-            record(
-                tx,
-                &actor,
-                b,
+            Rec::new(
                 "member_appraisal",
                 format!("{}{}年度民主评议党员", b.name, year),
                 day(year, 12, 22),
-                None,
-                None,
-                None,
-                None,
-                None,
-                Some(attendance(&people, bi + 1)),
             )
+            .attendance(attendance(&people, bi + 1))
+            .save(tx, &actor, b)
             .await?;
             s.records += 2;
         }
@@ -480,20 +479,14 @@ async fn committee_work(
     let add = |s: &mut YearSummary| s.records += 1;
     // 理论学习中心组学习 8 次.
     for (i, m) in [2u8, 3, 4, 6, 7, 9, 10, 12].iter().enumerate() {
-        let id = record(
-            tx,
-            &clerk,
-            root,
+        let id = Rec::new(
             "study_group",
             format!("党委理论学习中心组{}年第{}次集体学习", y, i + 1),
             day(y, *m, 8),
-            None,
-            Some(3.0),
-            None,
-            None,
-            None,
-            Some(attendance(&leadership, i)),
         )
+        .hours(3.0)
+        .attendance(attendance(&leadership, i))
+        .save(tx, &clerk, root)
         .await?;
         tx.attach(
             "record",
@@ -508,20 +501,15 @@ async fn committee_work(
     }
     // “比学践悟”专题读书班 3 期.
     for (i, m) in [3u8, 6, 11].iter().enumerate() {
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "reading_class",
             format!("“比学践悟”专题读书班第{}期", i + 1),
             day(y, *m, 15),
-            Some(45),
-            Some(16.0),
-            Some(1),
-            None,
-            None,
-            None,
         )
+        .person_times(45)
+        .hours(16.0)
+        .sessions(1)
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
@@ -530,20 +518,14 @@ async fn committee_work(
         .iter()
         .enumerate()
     {
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "seminar",
             format!("学习贯彻党的二十大精神集中学习研讨班（第{}次）", i + 1),
             day(y, *m, 20),
-            Some(*pt),
-            Some(12.0),
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(*pt)
+        .hours(12.0)
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
@@ -557,76 +539,52 @@ async fn committee_work(
         } else {
             pt
         };
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "training",
             format!("{}第{}期", kinds[i % 3], i / 3 + 1),
             day(y, m, (6 + (i % 2) * 12) as u8),
-            Some(pt),
-            Some(8.0),
-            Some(1),
-            None,
-            None,
-            None,
         )
+        .person_times(pt)
+        .hours(8.0)
+        .sessions(1)
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
     // 网络平台专题学习 45 项、450 学时 (9 batches of 5).
     for i in 0..9u8 {
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "online_study",
             format!("网络平台专题学习（第{}批）", i + 1),
             day(y, 2 + i, 26),
-            Some(120),
-            Some(50.0),
-            None,
-            Some(5),
-            None,
-            None,
         )
+        .person_times(120)
+        .hours(50.0)
+        .items(5)
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
     // 党建工作会 3 次; 专题会议听取班子成员履责汇报 2 次.
     for (i, m) in [1u8, 6, 12].iter().enumerate() {
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "building_meeting",
             format!("{}年第{}次党建工作会", y, i + 1),
             day(y, *m, 12),
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some(attendance(&leadership, i + 3)),
         )
+        .attendance(attendance(&leadership, i + 3))
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
     for (m, label) in [(7u8, "年中"), (12, "年底")] {
-        record(
-            tx,
-            &clerk,
-            root,
+        Rec::new(
             "duty_report",
             format!("{label}听取班子成员履行全面从严治党主体责任情况汇报专题会议"),
             day(y, m, 26),
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some(attendance(&leadership, m as usize)),
         )
+        .attendance(attendance(&leadership, m as usize))
+        .save(tx, &clerk, root)
         .await?;
         add(s);
     }
@@ -642,77 +600,50 @@ async fn committee_work(
         "干部作风建设",
     ];
     for (i, t) in themes.iter().enumerate() {
-        let id = record(
-            tx,
-            &inspector,
-            root,
+        let id = Rec::new(
             "special_supervision",
             format!("{t}专项监督"),
             day(y, (2 + i) as u8, 16),
-            Some(6),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(6)
+        .save(tx, &inspector, root)
         .await?;
         found.entry("special_supervision").or_default().push(id);
         add(s);
     }
     for q in 1..=4u8 {
-        let id = record(
-            tx,
-            &inspector,
-            root,
+        let id = Rec::new(
             "branch_inspection",
             format!("{y}年第{q}季度村级党建巡查"),
             day(y, q * 3, 12),
-            Some(5),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(5)
+        .save(tx, &inspector, root)
         .await?;
         found.entry("branch_inspection").or_default().push(id);
         add(s);
     }
     // 谈心谈话 13 人次.
     for (i, pt) in [4i64, 3, 3, 3].iter().enumerate() {
-        record(
-            tx,
-            &ctx.actor("shuji"),
-            root,
+        Rec::new(
             "heart_talk",
             format!("书记与班子成员谈心谈话（第{}轮）", i + 1),
             day(y, (3 + i * 3) as u8, 9),
-            Some(*pt),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(*pt)
+        .save(tx, &ctx.actor("shuji"), root)
         .await?;
         add(s);
     }
     // 专题民主生活会: 围绕 6 个方面.
-    let id = record(
-        tx,
-        &clerk,
-        root,
+    let id = Rec::new(
         "democratic_life",
         format!("{y}年度镇党委领导班子专题民主生活会"),
         day(y, 12, 27),
-        None,
-        None,
-        None,
-        Some(6),
-        None,
-        Some(attendance(&leadership, 9)),
     )
+    .items(6)
+    .attendance(attendance(&leadership, 9))
+    .save(tx, &clerk, root)
     .await?;
     found.entry("democratic_life").or_default().push(id);
     add(s);
@@ -735,20 +666,14 @@ async fn committee_work(
             if n == 0 {
                 continue;
             }
-            record(
-                tx,
-                &ctx.actor("xuanchuan"),
-                root,
+            Rec::new(
                 "publicity",
                 format!("{}月宣传稿件刊发情况（{}）", m, level.label()),
                 day(y, m, 28),
-                None,
-                None,
-                None,
-                Some(n),
-                Some(level),
-                None,
             )
+            .items(n)
+            .outlet(level)
+            .save(tx, &ctx.actor("xuanchuan"), root)
             .await?;
             add(s);
         }
@@ -766,93 +691,60 @@ async fn committee_work(
     for i in 0..12usize {
         let v = villages[i % villages.len()];
         let pt = if i == 11 { 1040 - 11 * 86 } else { 86 };
-        record(
-            tx,
-            &ctx.actor(&ctx.secretary_of(v)),
-            v,
+        Rec::new(
             "volunteer",
             format!("{}志愿服务活动", volunteering[i % volunteering.len()]),
             day(y, (1 + i) as u8, 21),
-            Some(pt),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(pt)
+        .save(tx, &ctx.actor(&ctx.secretary_of(v)), v)
         .await?;
         add(s);
     }
     // 警示教育大会 3 次、廉政培训 2 次；廉政履职谈话 243 人次；心得体会 56 篇；警示教育片 4 部.
     for (i, m) in [3u8, 7, 11].iter().enumerate() {
-        record(
-            tx,
-            &inspector,
-            root,
+        Rec::new(
             "warning_meeting",
             format!("{y}年第{}次警示教育大会", i + 1),
             day(y, *m, 14),
-            Some(150 + i as i64 * 10),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(150 + i as i64 * 10)
+        .save(tx, &inspector, root)
         .await?;
         add(s);
     }
     for (i, m) in [4u8, 9].iter().enumerate() {
-        record(
-            tx,
-            &inspector,
-            root,
+        Rec::new(
             "integrity_training",
             format!("党员干部廉政培训（第{}期）", i + 1),
             day(y, *m, 19),
-            Some(80),
-            Some(4.0),
-            Some(1),
-            None,
-            None,
-            None,
         )
+        .person_times(80)
+        .hours(4.0)
+        .sessions(1)
+        .save(tx, &inspector, root)
         .await?;
         add(s);
     }
     for (i, pt) in [61i64, 60, 62, 60].iter().enumerate() {
-        record(
-            tx,
-            &inspector,
-            root,
+        Rec::new(
             "integrity_talk",
             format!("第{}季度廉政履职谈话", i + 1),
             day(y, (i * 3 + 2) as u8, 23),
-            Some(*pt),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(*pt)
+        .save(tx, &inspector, root)
         .await?;
         add(s);
     }
     for (i, n) in [20i64, 18, 18].iter().enumerate() {
-        record(
-            tx,
-            &inspector,
-            root,
+        Rec::new(
             "reflection",
             format!("警示教育心得体会汇编（第{}批）", i + 1),
             day(y, (i * 4 + 3) as u8, 28),
-            None,
-            None,
-            None,
-            Some(*n),
-            None,
-            None,
         )
+        .items(*n)
+        .save(tx, &inspector, root)
         .await?;
         add(s);
     }
@@ -865,38 +757,24 @@ async fn committee_work(
     .iter()
     .enumerate()
     {
-        record(
-            tx,
-            &inspector,
-            root,
+        Rec::new(
             "warning_film",
             format!("组织观看警示教育片{film}"),
             day(y, (i * 3 + 2) as u8, 25),
-            Some(120),
-            None,
-            None,
-            None,
-            None,
-            None,
         )
+        .person_times(120)
+        .save(tx, &inspector, root)
         .await?;
         add(s);
     }
     // 镇纪委书记同各村“一把手”廉政履职谈话 10 人次.
-    record(
-        tx,
-        &inspector,
-        root,
+    Rec::new(
         "head_talk",
-        "镇纪委书记同各村党组织书记廉政履职谈话".into(),
+        "镇纪委书记同各村党组织书记廉政履职谈话",
         day(y, 7, 18),
-        Some(10),
-        None,
-        None,
-        None,
-        None,
-        None,
     )
+    .person_times(10)
+    .save(tx, &inspector, root)
     .await?;
     add(s);
     Ok(found)

@@ -158,6 +158,7 @@ pub async fn create(
         tx.link_record_item(record.id, *item, &user.actor()).await?;
     }
     tx.commit().await?;
+    targets_follow(state, &record).await;
     Ok(record)
 }
 
@@ -183,6 +184,7 @@ pub async fn change(
     if !user.perms.can(Action::RecordWork, &input.org.path) {
         return Err(AppError::Forbidden);
     }
+    let before = record.clone();
     let mut tx = state.store.begin_write().await?;
     let record = tx
         .update_record(
@@ -197,7 +199,19 @@ pub async fn change(
         )
         .await?;
     tx.commit().await?;
+    // A record moved to another organization or year leaves targets there as well.
+    targets_follow(state, &before).await;
+    targets_follow(state, &record).await;
     Ok(record)
+}
+
+/// List items whose quantified target counts records (量化指标) follow a record's save, change
+/// or voiding at once: the targets touching its organization's chain in its year.
+async fn targets_follow(state: &AppState, record: &WorkRecord) {
+    let Some(day) = Day::from_stored(&record.held_on) else {
+        return;
+    };
+    super::lists::refresh_targets(state, &record.path(), day.year()).await;
 }
 
 pub async fn void(
@@ -211,6 +225,7 @@ pub async fn void(
     let mut tx = state.store.begin_write().await?;
     let record = tx.void_record(record.id, &reason, &user.actor()).await?;
     tx.commit().await?;
+    targets_follow(state, &record).await;
     Ok(record)
 }
 
