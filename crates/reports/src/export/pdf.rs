@@ -194,6 +194,81 @@ mod tests {
         );
     }
 
+    /// A stand-in for soffice: a shell script in its own directory.
+    fn fake_soffice(body: &str) -> (tempfile::TempDir, PathBuf) {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("soffice");
+        fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn a_hanging_conversion_is_killed_at_the_timeout() {
+        // The script starts a child of its own (as soffice starts soffice.bin) that would
+        // outlive a plain kill of the script.
+        let pid_file = tempfile::NamedTempFile::new().unwrap();
+        let (_dir, soffice) = fake_soffice(&format!(
+            "sleep 30 & echo $! > {}; wait",
+            pid_file.path().display()
+        ));
+        let options = PdfOptions {
+            soffice: Some(soffice),
+            timeout: Duration::from_millis(300),
+        };
+        let started = Instant::now();
+        let e = to_pdf_with(b"PK", &options).unwrap_err();
+        assert!(matches!(e, ExportError::Timeout(_)), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(e.to_string().contains("超时"));
+        let pid = fs::read_to_string(pid_file.path()).unwrap();
+        let stat = format!("/proc/{}/stat", pid.trim());
+        let deadline = Instant::now() + Duration::from_secs(2);
+        // Gone, or a zombie waiting for init to reap it.
+        while fs::read_to_string(&stat).is_ok_and(|s| !s.contains(") Z ")) {
+            assert!(Instant::now() < deadline, "the launcher's child survived");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn a_failed_conversion_says_what_libreoffice_said() {
+        let (_dir, soffice) = fake_soffice("echo 'Error: source file could not be loaded' >&2");
+        let options = PdfOptions {
+            soffice: Some(soffice),
+            timeout: Duration::from_secs(10),
+        };
+        let e = to_pdf_with(b"PK", &options).unwrap_err();
+        assert!(matches!(e, ExportError::Pdf(_)), "{e}");
+        assert!(
+            e.to_string().contains("source file could not be loaded"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn libreoffice_gets_a_private_profile_and_the_font_aliases() {
+        // Writes what it was given where the PDF would go, so the call succeeds.
+        let (_dir, soffice) = fake_soffice(
+            "out=''; for a in \"$@\"; do [ \"$prev\" = --outdir ] && out=$a; prev=$a; done\n\
+             { printf '%%PDF-1.7\\n'; printf '%s\\n' \"$@\"; echo \"FC=$FONTCONFIG_FILE\"; \
+             cat \"$FONTCONFIG_FILE\"; } > \"$out/report.pdf\"",
+        );
+        let options = PdfOptions {
+            soffice: Some(soffice),
+            timeout: Duration::from_secs(10),
+        };
+        let pdf = String::from_utf8(to_pdf_with(b"PK", &options).unwrap()).unwrap();
+        assert!(pdf.contains("-env:UserInstallation=file:///"), "{pdf}");
+        assert!(
+            pdf.contains("--headless") && pdf.contains("--convert-to"),
+            "{pdf}"
+        );
+        assert!(pdf.contains("/etc/fonts/fonts.conf"), "{pdf}");
+        assert!(pdf.contains("zeren-fonts.conf</include>"), "{pdf}");
+    }
+
     #[test]
     fn a_missing_soffice_is_reported_as_such() {
         let options = PdfOptions {
