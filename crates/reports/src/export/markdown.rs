@@ -1,6 +1,7 @@
 //! A draft as Markdown: the title as `#`, headings one level below it, blanks in bold so they
 //! stand out, issuer and date as the last two paragraphs.
 
+use super::one_line;
 use crate::draft::{Block, Draft, Inline};
 
 pub fn to_markdown(draft: &Draft) -> String {
@@ -60,15 +61,6 @@ fn inlines(out: &mut String, content: &[Inline], heading: bool) {
             }
         }
     }
-}
-
-/// A paragraph's text on one line: line breaks inside it would end the Markdown paragraph.
-fn one_line(s: &str) -> String {
-    s.split(['\n', '\r'])
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Escape what Markdown would read as markup; `line_start` also guards what only matters at

@@ -99,12 +99,32 @@ impl FromStr for Format {
     }
 }
 
-/// Width of `s` in ems of the body font as Word lays it out: CJK and full-width characters
-/// take a whole em, ASCII (digits, Latin letters in Times New Roman) about half.
+/// Width of `s` in ems of the body font as Word lays it out: ASCII (digits and Latin letters
+/// in Times New Roman) about half an em, everything else a whole em (Chinese characters, and
+/// the marks shared with Latin text, which the runs' East Asian hint draws full-width).
 pub(crate) fn em_width(s: &str) -> f64 {
     s.chars()
-        .map(|c| if (c as u32) < 0x2000 { 0.5 } else { 1.0 })
+        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
         .sum()
+}
+
+/// Text on one line for formats where a line break ends the paragraph: the lines joined
+/// directly (Chinese needs no space), with a space only between two Latin words or numbers.
+pub(crate) fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for line in s
+        .split(['\n', '\r'])
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
+        let joins_words = out.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && line.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if joins_words {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -128,6 +148,14 @@ mod tests {
     #[test]
     fn em_width_counts_ascii_as_half() {
         assert_eq!(em_width("2024年1月5日"), 6.0);
-        assert_eq!(em_width("中共某镇委员会"), 7.0);
+        assert_eq!(em_width("中共××镇委员会"), 8.0);
+    }
+
+    #[test]
+    fn lines_join_without_spaces_between_chinese() {
+        assert_eq!(one_line("第一行\n第二行"), "第一行第二行");
+        assert_eq!(one_line(" 共 12\r\n 次 "), "共 12次");
+        assert_eq!(one_line("PDF\nexport 2\n3"), "PDF export 2 3");
+        assert_eq!(one_line("\n\n"), "");
     }
 }
