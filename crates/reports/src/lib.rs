@@ -1,4 +1,5 @@
-//! Zeren's reports: the report checker (报告体检) now; report templates and the Word writer later.
+//! Zeren's reports: the report checker (报告体检), report templates that draft reports from
+//! the metric layer ([`template`]), and (later) the Word writer.
 //!
 //! 报告体检 checks a draft report — one Zeren generated, or one a user uploads or pastes — for
 //! the defects that copying a template or last year's report leaves behind, and points at each
@@ -6,6 +7,7 @@
 
 pub mod checker;
 pub mod draft;
+pub mod template;
 
 pub use checker::{
     check, check_text, run_check_command, CheckError, CheckOptions, Document, Finding, Paragraph,
