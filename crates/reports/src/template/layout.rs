@@ -97,14 +97,16 @@ pub(super) fn layout(rendered: &str) -> Result<(String, Vec<Block>), TemplateErr
     Ok((title.unwrap_or_default(), blocks))
 }
 
-/// Output lines, trimmed, with a line ending in `\` continued by the next non-empty one.
+/// Output lines, trimmed, with a line ending in `\` joined to the next one. A conditional
+/// part that vanished leaves an empty line (ending the paragraph) or a lone `\` (going on),
+/// so the template's line structure decides; a title or heading line is never joined.
 fn joined_lines(rendered: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut pending: Option<String> = None;
     for raw in rendered.lines() {
         let raw = raw.trim();
-        if raw.is_empty() && pending.is_some() {
-            continue;
+        if raw.starts_with(['#', '%']) {
+            out.extend(pending.take().filter(|p| !p.is_empty()));
         }
         let mut cur = pending.take().unwrap_or_default();
         cur.push_str(raw);
@@ -116,9 +118,7 @@ fn joined_lines(rendered: &str) -> Vec<String> {
             out.push(cur);
         }
     }
-    if let Some(p) = pending.filter(|p| !p.is_empty()) {
-        out.push(p);
-    }
+    out.extend(pending.filter(|p| !p.is_empty()));
     out
 }
 
@@ -284,8 +284,8 @@ mod tests {
     #[test]
     fn continued_lines_and_empty_lines() {
         assert_eq!(
-            texts("甲。\\\n\n\n乙。\\\n\\\n丙。\n\n丁。\\"),
-            ["甲。乙。丙。", "丁。"]
+            texts("甲。\\\n乙。\\\n\\\n丙。\n\n丁。\\\n\n戊。\\\n# 己\\\n## 庚\n辛\\"),
+            ["甲。乙。丙。", "丁。", "戊。", "一、己", "（一）庚", "辛"]
         );
     }
 

@@ -17,9 +17,19 @@
 //! paragraph, and no heading below it with text) vanishes, so a section whose sentences all
 //! depend on figures that are zero leaves no empty numbered heading. A heading that carries
 //! its own text after a full stop (`### 强化教育引导。结合主题教育……`) counts as text.
-//! Leading and trailing spaces of a line are ignored (indent freely inside `{% if %}`); a line
-//! ending in `\` continues on the next non-empty line, so a long paragraph can be written over
-//! several source lines with conditional sentences on lines of their own.
+//! Leading and trailing spaces of a line are ignored (indent freely inside `{% if %}`).
+//! A line ending in `\` is joined to the next line, so a long paragraph can be written over
+//! several source lines, one conditional sentence a line:
+//!
+//! ```text
+//! 加强教育培训。\
+//! {% if 指标值("培训班期数") > 0 %}举办培训班{{ 指标("培训班期数") }}期。{% endif %}\
+//! {% if 指标值("网络专题学习项数") > 0 %}完成网络专题学习{{ 指标("网络专题学习项数") }}项。{% endif %}
+//! ```
+//!
+//! A vanished sentence leaves a lone `\` (the paragraph goes on) or, on the last line, an
+//! empty line (the paragraph ends). A title or heading line is never joined to the line
+//! before it.
 //!
 //! ## Functions (and filters)
 //!

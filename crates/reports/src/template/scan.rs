@@ -46,6 +46,26 @@ enum Tok {
     Other,
 }
 
+/// Words of the language that may stand before "(" without being calls.
+const KEYWORDS: &[&str] = &[
+    "not",
+    "and",
+    "or",
+    "in",
+    "is",
+    "if",
+    "else",
+    "elif",
+    "for",
+    "recursive",
+    "true",
+    "false",
+    "none",
+    "True",
+    "False",
+    "None",
+];
+
 /// What the analysis found wrong, with the 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
@@ -303,6 +323,7 @@ fn analyse(blocks: &[Vec<(usize, Tok)>], out: &mut Scan) {
             }
             if called
                 && !is_filter
+                && !KEYWORDS.contains(&w.as_str())
                 && !OTHER_FUNCTIONS.contains(&w.as_str())
                 && !defined.contains(&w.as_str())
             {
@@ -372,7 +393,8 @@ mod tests {
         );
         // Methods, filters, macros and minijinja's functions are not unknown functions.
         let ok = "{% macro 段(x) %}{{ x|upper }}{% endmacro %}{{ 段(1) }}{{ 'a'.upper() }}\
-                  {% for i in range(3) %}{{ loop.cycle(1, 2) }}{% endfor %}{{ {'a': {'b': 1}} }}";
+                  {% for i in range(3) %}{{ loop.cycle(1, 2) }}{% endfor %}{{ {'a': {'b': 1}} }}\
+                  {% if not (1 and (2 or 3)) or 1 in (1, 2) %}{% endif %}";
         assert_eq!(scan(ok).findings, []);
         assert_eq!(
             scan("x\n{{ 指标('a'").findings,
