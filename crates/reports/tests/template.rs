@@ -352,6 +352,7 @@ fn a_metric_name_must_be_a_literal() {
         .starts_with("第3行：指标()的第一个参数须是加引号的指标名称"));
     assert!(Template::parse("{{ 指标值(\"问题\" ~ \"数\") }}", known).is_err());
     assert!(Template::parse("{% set f = 指标 %}{{ f(\"问题数\") }}", known).is_err());
+    assert!(Template::parse("{% set 指标 = 1 %}{{ 指标(\"x\") }}", known).is_err());
 }
 
 #[test]
@@ -363,7 +364,13 @@ fn syntax_errors_and_unknown_functions_carry_their_line() {
     .unwrap_err();
     assert!(matches!(e, TemplateError::Syntax { .. }), "{e:?}");
     assert!(e.line().is_some());
-    assert!(e.to_string().contains("模板语法错误"), "{e}");
+    assert!(e.to_string().contains("模板语法错误：模板提前结束"), "{e}");
+    let e = Template::parse("a\n{% endfo %}", known).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("第2行：模板语法错误：未知语句“endfo”"),
+        "{e}"
+    );
     let e = Template::parse("a\n\n{{ 1 + }}", known).unwrap_err();
     assert_eq!(e.line(), Some(3));
     assert!(e.to_string().starts_with("第3行：模板语法错误"), "{e}");
@@ -509,13 +516,29 @@ fn sequences_count_from_each_heading_and_lists_of_the_caller_loop() {
             "主要是：一是学习不够深入。二是# 不是标题 第二行。",
             "一要思想建设二要",
             "二、下一步",
-            "一是加强学习，2024年6月30日前完成。",
+            // A lone item has no "一是".
+            "加强学习，2024年6月30日前完成。",
             "学习不够深入，",
             "# 不是标题 第二行"
         ]
     );
     // A caller's text at the start of a line stays a paragraph.
     assert!(matches!(d.blocks[6], Block::Paragraph { .. }));
+    // "一是" without "二是" is no sequence: it is left out.
+    let d = render(
+        "# 甲\n{{ 序号() }}唯一一段。\n# 乙\n{{ 序号() }}第一段。\n{{ 序号() }}第二段。\n\
+         {% if false %}{{ 序号() }}第三段。{% endif %}",
+    );
+    assert_eq!(
+        lines(&d),
+        [
+            "一、甲",
+            "唯一一段。",
+            "二、乙",
+            "一是第一段。",
+            "二是第二段。"
+        ]
+    );
 }
 
 #[test]

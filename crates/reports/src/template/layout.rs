@@ -51,6 +51,8 @@ pub(super) fn layout(rendered: &str) -> Result<(String, Vec<Block>), TemplateErr
         lines.push(Line { kind, pieces });
     }
     let keep = kept(&lines);
+    let lone = lone_sequences(&lines, &keep);
+    let mut section = 0usize;
     let mut blocks = Vec::new();
     let mut numbers = [0u32; 5];
     let mut sequences: Vec<(String, i64)> = Vec::new();
@@ -64,6 +66,7 @@ pub(super) fn layout(rendered: &str) -> Result<(String, Vec<Block>), TemplateErr
             numbers[l] += 1;
             numbers[l + 1..].iter_mut().for_each(|n| *n = 0);
             sequences.clear();
+            section += 1;
             content.push(Inline::Text {
                 text: heading_number(level, numbers[l]),
             });
@@ -71,6 +74,8 @@ pub(super) fn layout(rendered: &str) -> Result<(String, Vec<Block>), TemplateErr
         for piece in line.pieces {
             match piece {
                 Piece::Inline(i) => content.push(i),
+                // "一是" with no "二是" after it is no sequence: leave it out.
+                Piece::Sequence(suffix) if lone.contains(&(section, suffix.clone())) => {}
                 Piece::Sequence(suffix) => {
                     let n = match sequences.iter_mut().find(|(s, _)| *s == suffix) {
                         Some((_, n)) => {
@@ -95,6 +100,32 @@ pub(super) fn layout(rendered: &str) -> Result<(String, Vec<Block>), TemplateErr
         });
     }
     Ok((title.unwrap_or_default(), blocks))
+}
+
+/// (section, suffix) of the sequences used only once in their section (sections counted by
+/// the kept headings before them).
+fn lone_sequences(lines: &[Line], keep: &[bool]) -> Vec<(usize, String)> {
+    let mut counts: Vec<((usize, String), usize)> = Vec::new();
+    let mut section = 0usize;
+    for line in lines.iter().zip(keep).filter(|(_, k)| **k).map(|(l, _)| l) {
+        if matches!(line.kind, Kind::Heading(_)) {
+            section += 1;
+        }
+        for p in &line.pieces {
+            if let Piece::Sequence(suffix) = p {
+                let key = (section, suffix.clone());
+                match counts.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((key, 1)),
+                }
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n == 1)
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// Output lines, trimmed, with a line ending in `\` joined to the next one. A conditional

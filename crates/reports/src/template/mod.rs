@@ -46,7 +46,7 @@
 //! | `约数(x)` or `x \| 约数` | a number or a figure rounded down with 余 |
 //! | `中文数字(n)` or `n \| 中文数字` | 一, 十一, 二十 … |
 //! | `待补充("提示")` | a visibly marked blank, [`Inline::Blank`] |
-//! | `序号()` / `序号("要")` | 一是, 二是 … (一要, 二要 …), counted from each heading |
+//! | `序号()` / `序号("要")` | 一是, 二是 … (一要, 二要 …), counted from each heading; a lone 一是 is left out |
 //! | `x \| 成句` | the text with its end punctuation replaced by "。" (a list item as a sentence) |
 //! | `x \| 去句末标点` | the text without its end punctuation (to go on with "，…") |
 //!
@@ -60,6 +60,9 @@
 //! metrics the template names ([`Template::metric_names`]) before rendering. A name built at
 //! run time (`指标(名)` with a variable) could be neither checked nor fetched, so it is
 //! refused.
+//! Calls of functions that exist neither here, in minijinja, nor as a macro or variable of the
+//! template are refused at save too. A rendering that does too much work (huge loops) stops
+//! with an error rather than holding the server.
 //!
 //! ## Variables
 //!
@@ -399,7 +402,7 @@ fn from_minijinja(e: &Error) -> TemplateError {
         ErrorKind::SyntaxError | ErrorKind::BadEscape | ErrorKind::InvalidDelimiter => {
             return TemplateError::Syntax {
                 line: e.line(),
-                message: detail,
+                message: syntax_message(&detail),
             }
         }
         ErrorKind::UnknownFunction => "未知函数",
@@ -421,6 +424,26 @@ fn from_minijinja(e: &Error) -> TemplateError {
     TemplateError::Render {
         line: e.line(),
         message,
+    }
+}
+
+/// minijinja's syntax error in Chinese, with its own words after it for the specifics.
+fn syntax_message(detail: &str) -> String {
+    let what = if let Some(name) = detail.strip_prefix("unknown statement ") {
+        format!("未知语句“{name}”")
+    } else if detail.contains("end of input") {
+        "模板提前结束，可能缺少 {% endif %}、{% endfor %}、}} 或 %}".into()
+    } else if detail.contains("end of string") {
+        "字符串缺少结束引号".into()
+    } else if detail.contains("end of comment") {
+        "注释 {# 缺少结束的 #}".into()
+    } else {
+        "无法识别的写法".into()
+    };
+    if detail.is_empty() {
+        what
+    } else {
+        format!("{what}（{detail}）")
     }
 }
 

@@ -307,7 +307,8 @@ fn analyse(blocks: &[Vec<(usize, Tok)>], out: &mut Scan) {
                 continue;
             }
             let called = matches!(toks.get(k + 1), Some((_, Tok::Punct('('))));
-            if METRIC_FUNCTIONS.contains(&w.as_str()) && !defined.contains(&w.as_str()) {
+            // Unconditionally: a variable named like a metric function would hide calls.
+            if METRIC_FUNCTIONS.contains(&w.as_str()) {
                 match (toks.get(k + 1), toks.get(k + 2), toks.get(k + 3)) {
                     (
                         Some((_, Tok::Punct('('))),
