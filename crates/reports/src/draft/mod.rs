@@ -55,6 +55,40 @@ pub enum Inline {
     },
 }
 
+impl Draft {
+    /// The draft as plain text, one paragraph a line: title, addressee, the blocks, issuer
+    /// and date (empty parts left out). This is what the checker (报告体检) reads.
+    pub fn plain_text(&self) -> String {
+        let mut lines: Vec<String> = Vec::with_capacity(self.blocks.len() + 4);
+        lines.push(self.title.clone());
+        lines.push(self.addressee.clone());
+        lines.extend(self.blocks.iter().map(block_text));
+        lines.push(self.issuer.clone());
+        lines.push(self.date.clone());
+        lines.retain(|l| !l.trim().is_empty());
+        lines.join("\n")
+    }
+
+    /// Every figure of the draft, in order: (metric, printed text, value, previous period).
+    pub fn figures(&self) -> impl Iterator<Item = &Inline> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.content())
+            .filter(|i| matches!(i, Inline::Figure { .. }))
+    }
+
+    /// Every blank (待补充) of the draft, in order.
+    pub fn blanks(&self) -> impl Iterator<Item = &str> {
+        self.blocks
+            .iter()
+            .flat_map(|b| b.content())
+            .filter_map(|i| match i {
+                Inline::Blank { hint } => Some(hint.as_str()),
+                _ => None,
+            })
+    }
+}
+
 impl Block {
     pub fn content(&self) -> &[Inline] {
         match self {
