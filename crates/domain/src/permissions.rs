@@ -30,10 +30,14 @@ pub enum Action {
     ViewDiscipline,
     /// Check a report draft (报告体检).
     CheckReports,
+    /// Draft, edit and export an organization's reports (报告起草).
+    DraftReports,
+    /// Add and edit report templates (报告模板) for every unit below.
+    ManageTemplates,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 11] = [
         Action::ViewOrgs,
         Action::ManageOrgs,
         Action::ViewAccounts,
@@ -43,6 +47,8 @@ impl Action {
         Action::Approve,
         Action::ViewDiscipline,
         Action::CheckReports,
+        Action::DraftReports,
+        Action::ManageTemplates,
     ];
 
     /// The policy. Keep it a table: a reviewer reads it at a glance.
@@ -76,6 +82,11 @@ impl Action {
                 BranchSecretary,
                 Viewer,
             ],
+            // Those who answer for the report and those who write it; a leader drafts his own
+            // 述责述廉报告. Administrators keep systems, not reports.
+            Action::DraftReports => &[Secretary, Leader, Inspector, Clerk, BranchSecretary],
+            // Templates are a county's format: its administrator and the office that sets it.
+            Action::ManageTemplates => &[Admin, Secretary, Clerk],
         }
     }
 
@@ -90,6 +101,8 @@ impl Action {
             Action::Approve => "审核、销号",
             Action::ViewDiscipline => "查看执纪问责信息",
             Action::CheckReports => "报告体检",
+            Action::DraftReports => "起草报告",
+            Action::ManageTemplates => "管理报告模板",
         }
     }
 }
@@ -236,6 +249,8 @@ mod tests {
             Action::RecordWork,
             Action::Approve,
             Action::ViewDiscipline,
+            Action::DraftReports,
+            Action::ManageTemplates,
         ] {
             assert!(!p.can(a, &path), "{a:?}");
         }
