@@ -205,6 +205,12 @@ pub struct ProblemFilter {
     /// This organization's subtree only.
     pub org: Option<OrgPath>,
     pub source: Option<String>,
+    /// Any of these sources (in addition to `source`, when both are given).
+    pub sources: Vec<String>,
+    /// Found on or after this day.
+    pub found_from: Option<Day>,
+    /// Found on or before this day.
+    pub found_to: Option<Day>,
     pub status: Option<ProblemStatus>,
     pub batch_id: Option<i64>,
     /// Problems with an open measure past its deadline.
@@ -225,6 +231,9 @@ impl ProblemFilter {
             scope,
             org: None,
             source: None,
+            sources: Vec::new(),
+            found_from: None,
+            found_to: None,
             status: None,
             batch_id: None,
             overdue_only: false,
@@ -419,6 +428,18 @@ fn list_where(f: &ProblemFilter) -> Where {
     if let Some(s) = &f.source {
         let p = w.text(s.clone());
         w.push(format!("p.source_code = {p}"));
+    }
+    if !f.sources.is_empty() {
+        let marks: Vec<String> = f.sources.iter().map(|s| w.text(s.clone())).collect();
+        w.push(format!("p.source_code IN ({})", marks.join(", ")));
+    }
+    if let Some(d) = f.found_from {
+        let p = w.text(d.text());
+        w.push(format!("p.found_on >= {p}"));
+    }
+    if let Some(d) = f.found_to {
+        let p = w.text(d.text());
+        w.push(format!("p.found_on <= {p}"));
     }
     if let Some(b) = f.batch_id {
         let p = w.int(b);

@@ -25,6 +25,8 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     const AUDIT: &[Role] = &[Admin, Inspector];
     const RECORD: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
     const DISCIPLINE: &[Role] = &[Secretary, Inspector];
+    // 起草报告: those who answer for reports and write them, not the administrator or viewer.
+    const REPORTS: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
     HashMap::from([
         (("GET", "/healthz"), Public),
         (("GET", "/static/{name}"), Public),
@@ -241,6 +243,25 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/members/{id}"), Any),
         (("PATCH", "/api/v1/members/{id}"), Only(RECORD)),
         (("POST", "/api/v1/members/{id}/void"), Only(RECORD)),
+        // 报告起草
+        (("GET", "/reports"), Only(REPORTS)),
+        (("POST", "/reports"), Only(REPORTS)),
+        (("GET", "/reports/{id}"), Only(REPORTS)),
+        (("POST", "/reports/{id}"), Only(REPORTS)),
+        (("GET", "/reports/{id}/edit"), Only(REPORTS)),
+        (("POST", "/reports/{id}/refresh"), Only(REPORTS)),
+        (("POST", "/reports/{id}/void"), Only(REPORTS)),
+        (("GET", "/reports/{id}/versions"), Only(REPORTS)),
+        (("GET", "/reports/{id}/export"), Only(REPORTS)),
+        (("POST", "/api/v1/reports"), Only(REPORTS)),
+        (("GET", "/api/v1/reports"), Only(REPORTS)),
+        (("GET", "/api/v1/reports/{id}"), Only(REPORTS)),
+        (("PUT", "/api/v1/reports/{id}"), Only(REPORTS)),
+        (("POST", "/api/v1/reports/{id}/refresh"), Only(REPORTS)),
+        (("GET", "/api/v1/reports/{id}/versions"), Only(REPORTS)),
+        (("GET", "/api/v1/reports/{id}/diff"), Only(REPORTS)),
+        (("GET", "/api/v1/reports/{id}/export"), Only(REPORTS)),
+        (("POST", "/api/v1/reports/{id}/void"), Only(REPORTS)),
     ])
 }
 

@@ -14,6 +14,8 @@ pub mod members;
 pub mod problems;
 pub mod records;
 pub mod risks;
+// 报告起草: drafts from the records, versions, export.
+pub mod reports;
 
 use crate::error::{rejection, AppError, ErrorBody};
 use crate::respond_error;
@@ -166,6 +168,15 @@ impl Modify for BearerAuth {
         members::show,
         members::update,
         members::void,
+        reports::create,
+        reports::list,
+        reports::show,
+        reports::save,
+        reports::refresh,
+        reports::versions,
+        reports::diff,
+        reports::export,
+        reports::void,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -13,3 +13,5 @@ pub mod members;
 pub mod problems;
 pub mod records;
 pub mod risks;
+// 报告起草: drafts from the records, versions, export.
+pub mod reports;

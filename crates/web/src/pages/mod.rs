@@ -16,6 +16,8 @@ pub mod members;
 pub mod problems;
 pub mod records;
 pub mod risks;
+// 报告起草: drafts from the records, versions, export.
+pub mod reports;
 
 use crate::auth::{CurrentUser, RequestContext};
 use crate::error::{rejection, AppError};
@@ -145,7 +147,7 @@ enum Show {
 }
 
 /// The navigation, in the order of a year's work: plan, record, rectify, prove.
-const NAV: [(&str, &str, &str, Show); 14] = [
+const NAV: [(&str, &str, &str, Show); 15] = [
     ("home", "工作台", "/", Show::Always),
     (
         "orgs",
@@ -207,6 +209,12 @@ const NAV: [(&str, &str, &str, Show); 14] = [
         "账户与角色",
         "/accounts",
         Show::Somewhere(Action::ViewAccounts),
+    ),
+    (
+        "reports",
+        "报告",
+        "/reports",
+        Show::Somewhere(Action::DraftReports),
     ),
     (
         "check",
@@ -301,6 +309,12 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "completed" => "事项已完成销项",
         "reopened" => "已撤销完成",
         "linked" => "已关联工作纪实",
+        // Reports.
+        "report_created" => "草稿已按记录生成：每个数字均可点击查看构成它的记录",
+        "report_saved" => "已保存为新版本",
+        "refreshed" => "已按最新记录刷新数字，文字未改动",
+        "up_to_date" => "数字均与记录一致，无需刷新",
+        "report_voided" => "报告已作废（各版本保留备查）",
         _ => return None,
     };
     Some(text.to_string())

@@ -1,6 +1,8 @@
 //! Shared by the web tests: the real application on a fresh database with the demo loaded.
 #![allow(dead_code)]
 
+pub mod figures;
+
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use axum::Router;
