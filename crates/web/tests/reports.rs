@@ -781,7 +781,7 @@ async fn the_pages_generate_show_edit_and_compare() {
                 ("_csrf", &csrf),
                 ("kind", "annual"),
                 ("org", "qs"),
-                ("preset", "custom"),
+                ("preset", "2023"),
                 ("from", "2023-12-31"),
                 ("to", "2023-01-01"),
             ],

@@ -33,16 +33,14 @@ pub struct Choice {
 /// A period offered in the form: whole years and quarters.
 fn presets(today: Day) -> Vec<Choice> {
     let y = today.year();
-    let mut out = vec![
-        Choice {
-            value: (y - 1).to_string(),
-            label: format!("{}年度", y - 1),
-        },
-        Choice {
-            value: y.to_string(),
-            label: format!("{y}年度"),
-        },
-    ];
+    // The last year first: an annual report is written after its year.
+    let mut out: Vec<Choice> = [y - 1, y, y - 2, y - 3]
+        .into_iter()
+        .map(|year| Choice {
+            value: year.to_string(),
+            label: format!("{year}年度"),
+        })
+        .collect();
     for q in (1..=today.quarter()).rev() {
         out.push(Choice {
             value: format!("{y}Q{q}"),
@@ -59,10 +57,6 @@ fn presets(today: Day) -> Vec<Choice> {
             ),
         });
     }
-    out.push(Choice {
-        value: "custom".into(),
-        label: "自定义起止日期".into(),
-    });
     out
 }
 
@@ -257,13 +251,11 @@ pub async fn create(
         to: f.get("to"),
         subject: f.get("subject"),
     };
-    let (from, to) = if form.preset == "custom" || form.preset.is_empty() {
-        (form.from.clone(), form.to.clone())
-    } else {
-        match preset_period(&form.preset) {
-            Some(p) => (p.from.text(), p.to.text()),
-            None => (form.from.clone(), form.to.clone()),
-        }
+    // Days typed in win over the chosen preset.
+    let typed = !form.from.trim().is_empty() || !form.to.trim().is_empty();
+    let (from, to) = match preset_period(&form.preset).filter(|_| !typed) {
+        Some(p) => (p.from.text(), p.to.text()),
+        None => (form.from.clone(), form.to.clone()),
     };
     let result = manage::generate(
         &state,
@@ -303,6 +295,8 @@ pub struct Run {
     pub href: String,
     /// Shown on hover: the metric, or what the records say now.
     pub title: String,
+    /// The metric of a figure.
+    pub metric: String,
 }
 
 pub struct BlockView {
@@ -438,12 +432,14 @@ async fn show_page(
                         text: text.clone(),
                         href: String::new(),
                         title: String::new(),
+                        metric: String::new(),
                     },
                     Inline::Blank { hint } => Run {
                         kind: "blank",
                         text: inline.printed(),
                         href: String::new(),
                         title: format!("待补充：{hint}"),
+                        metric: String::new(),
                     },
                     Inline::Figure {
                         metric,
@@ -476,6 +472,7 @@ async fn show_page(
                                     "{what}：记录已变化，现为{}",
                                     s.current_text.clone().unwrap_or_else(|| "无数据".into())
                                 ),
+                                metric: metric.clone(),
                             },
                             None => Run {
                                 kind: "figure",
@@ -486,6 +483,7 @@ async fn show_page(
                                 } else {
                                     format!("{what}：点击查看构成该数字的记录")
                                 },
+                                metric: metric.clone(),
                             },
                         }
                     }
@@ -876,8 +874,68 @@ pub struct VersionsPage {
     pub rows: Vec<VersionRow>,
     pub from: i64,
     pub to: i64,
-    pub lines: Vec<DiffLine>,
+    pub lines: Vec<DiffRow>,
     pub changes: usize,
+}
+
+/// A line of the diff as shown; long runs of unchanged blocks fold into one `gap` row.
+pub struct DiffRow {
+    /// same, added, removed, changed or gap
+    pub class: &'static str,
+    /// (same|added|removed, text)
+    pub spans: Vec<(&'static str, String)>,
+    /// For a gap: how many unchanged blocks it stands for.
+    pub hidden: usize,
+}
+
+fn change_class(c: LineChange) -> &'static str {
+    match c {
+        LineChange::Same => "same",
+        LineChange::Added => "added",
+        LineChange::Removed => "removed",
+        LineChange::Changed => "changed",
+    }
+}
+
+/// Unchanged runs longer than five lines keep one line of context at each end.
+fn diff_rows(lines: &[DiffLine]) -> Vec<DiffRow> {
+    let row = |l: &DiffLine| DiffRow {
+        class: change_class(l.change),
+        spans: l
+            .spans
+            .iter()
+            .map(|s| (change_class(s.change), s.text.clone()))
+            .collect(),
+        hidden: 0,
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if lines[i].change != LineChange::Same {
+            out.push(row(&lines[i]));
+            i += 1;
+            continue;
+        }
+        let end = (i..lines.len())
+            .find(|&k| lines[k].change != LineChange::Same)
+            .unwrap_or(lines.len());
+        let run = end - i;
+        if run > 5 {
+            let keep_head = usize::from(i > 0);
+            let keep_tail = usize::from(end < lines.len());
+            out.extend(lines[i..i + keep_head].iter().map(row));
+            out.push(DiffRow {
+                class: "gap",
+                spans: Vec::new(),
+                hidden: run - keep_head - keep_tail,
+            });
+            out.extend(lines[end - keep_tail..end].iter().map(row));
+        } else {
+            out.extend(lines[i..end].iter().map(row));
+        }
+        i = end;
+    }
+    out
 }
 
 #[derive(Deserialize, Default)]
@@ -917,7 +975,7 @@ pub async fn versions(
             .collect(),
         from: a.version,
         to: b.version,
-        lines,
+        lines: diff_rows(&lines),
         changes,
         r,
     };
