@@ -146,6 +146,10 @@ enum Command {
         /// Seed of the generated county.
         #[arg(long, default_value_t = 2023)]
         seed: u64,
+        /// Measure drafting reports: the demo township's annual draft and its .docx export
+        /// (and, with --county, the county committee's annual draft).
+        #[arg(long)]
+        reports: bool,
     },
     /// Consistent online copy of the SQLite database (PostgreSQL: use pg_dump).
     Backup {
@@ -433,12 +437,19 @@ async fn main() -> Result<()> {
             database,
             county,
             seed,
+            reports,
         } => {
             let dir = tempfile::tempdir()?;
             let url = match database {
                 Some(u) => u,
                 None => sqlite_url_for_dir(dir.path())?,
             };
+            if reports {
+                // The demo in a database of its own; the county (if asked) in the given one.
+                let demo_dir = tempfile::tempdir()?;
+                let demo_url = sqlite_url_for_dir(demo_dir.path())?;
+                return bench::reports::run(&demo_url, county.then_some(url.as_str()), seed).await;
+            }
             if county {
                 return bench::ledgers::run(&url, seed).await;
             }

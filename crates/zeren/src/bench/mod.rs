@@ -3,6 +3,7 @@
 //! the real router.
 
 pub mod ledgers;
+pub mod reports;
 
 use anyhow::{Context, Result};
 use axum::body::Body;
