@@ -745,6 +745,27 @@ async fn the_pages_generate_show_edit_and_compare() {
                 .await
         }
     };
+    // The checker over the text as edited, without saving: an instruction left in brackets
+    // is an error.
+    let mut check = vec![
+        ("_csrf", csrf.as_str()),
+        ("version", "1"),
+        ("title", title.as_str()),
+        ("issuer", issuer.as_str()),
+        ("date", date.as_str()),
+        ("action", "check"),
+    ];
+    let bad = text.replace("全年开展", "（此处填写）全年开展");
+    check.push((name.as_str(), bad.as_str()));
+    let r = app
+        .post_form(&format!("/reports/{id}"), &session, &check)
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("体检结果（未保存）"), "{}", r.body);
+    assert!(r.body.contains("（此处填写）"), "{}", r.body);
+    assert!(r.body.contains("badge sev-error"), "{}", r.body);
+    let d = detail(&app, &app.token("dangwu").await, id).await;
+    assert_eq!(d["version"], json!(1), "nothing saved");
     // A figure typed over is refused with the paragraph's number and what to do.
     let r = save(text.replace("⟦8⟧", "⟦9⟧"), None).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -391,6 +391,24 @@ fn place(part: &str, block: Option<usize>) -> (String, String) {
     }
 }
 
+fn finding_views(found: &[manage::DraftFinding]) -> Vec<FindingView> {
+    found
+        .iter()
+        .map(|f| {
+            let (place, anchor) = place(f.part, f.block);
+            FindingView {
+                class: sev_class(f.finding.severity),
+                severity: f.finding.severity.as_str(),
+                place,
+                anchor,
+                text: f.finding.text.clone(),
+                message: f.finding.message.clone(),
+                suggestion: f.finding.suggestion.clone(),
+            }
+        })
+        .collect()
+}
+
 async fn show_page(
     state: &AppState,
     user: &CurrentUser,
@@ -507,21 +525,7 @@ async fn show_page(
         })
         .collect();
     let count = |s: Severity| found.iter().filter(|f| f.finding.severity == s).count();
-    let findings = found
-        .iter()
-        .map(|f| {
-            let (place, anchor) = place(f.part, f.block);
-            FindingView {
-                class: sev_class(f.finding.severity),
-                severity: f.finding.severity.as_str(),
-                place,
-                anchor,
-                text: f.finding.text.clone(),
-                message: f.finding.message.clone(),
-                suggestion: f.finding.suggestion.clone(),
-            }
-        })
-        .collect();
+    let findings = finding_views(&found);
     let mut blanks = Vec::new();
     for (b, block) in draft.blocks.iter().enumerate() {
         for inline in block.content() {
@@ -696,6 +700,8 @@ pub struct EditPage {
     pub blocks: Vec<EditBlock>,
     pub error: Option<String>,
     pub conflict: bool,
+    /// The checker's findings on the text as edited, when the user asked for them.
+    pub checked: Option<Vec<FindingView>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -777,6 +783,7 @@ pub async fn edit_form(
         blocks: edit_blocks(&draft, None, &[]),
         error: None,
         conflict: false,
+        checked: None,
         r,
     };
     Ok(render(&view))
@@ -796,7 +803,7 @@ pub async fn save(
     };
     let (_, original) = manage::version(&state, &r, Some(expected)).await?;
     let unbind = f.all("unbind");
-    let result = async {
+    let edited = (|| {
         let mut blocks = Vec::new();
         for (b, block) in original.blocks.iter().enumerate() {
             let name = format!("b{b}");
@@ -812,16 +819,50 @@ pub async fn save(
                 .collect();
             blocks.extend(manage::apply_edit(block, &f.get(&name), &picked, b + 1)?);
         }
-        let draft = Draft {
+        Ok::<_, Invalid>(Draft {
             title: f.get("title"),
             addressee: f.get("addressee"),
             blocks,
             issuer: f.get("issuer"),
             date: f.get("date"),
+        })
+    })();
+    let page =
+        |error: Option<String>, conflict: bool, checked: Option<Vec<FindingView>>| EditPage {
+            layout: Layout::new(&user, "reports", format!("编辑：{}", r.title)),
+            version: expected,
+            title: f.get("title"),
+            addressee: f.get("addressee"),
+            issuer: f.get("issuer"),
+            date: f.get("date"),
+            note: f.get("note"),
+            blocks: edit_blocks(&original, Some(&f), &unbind),
+            error,
+            conflict,
+            checked,
+            r: r.clone(),
         };
-        manage::save(&state, &user, &r, expected, draft, &f.get("note")).await
+    // 体检 without saving: the checker over the text as it stands in the form.
+    if f.get("action") == "check" {
+        let catalog = state.store.metric_catalog().await?;
+        let checked = edited.and_then(|d| manage::validate(d, &catalog));
+        return Ok(match checked {
+            Ok(draft) => {
+                let period = manage::report_period(&r)?;
+                let disabled = manage::disabled_rules(&state, &r).await?;
+                let found = manage::findings(&draft, period.to.year(), &disabled);
+                render(&page(None, false, Some(finding_views(&found))))
+            }
+            Err(e) => render_status(
+                &page(Some(e.message), false, None),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        });
     }
-    .await;
+    let result = match edited {
+        Ok(draft) => manage::save(&state, &user, &r, expected, draft, &f.get("note")).await,
+        Err(e) => Err(e.into()),
+    };
     match result {
         Ok(_) => {
             Ok(Redirect::to(&format!("/reports/{}?notice=report_saved", r.id)).into_response())
@@ -832,25 +873,12 @@ pub async fn save(
                 AppError::Invalid(i) => i.message.clone(),
                 other => other.to_string(),
             };
-            let view = EditPage {
-                layout: Layout::new(&user, "reports", format!("编辑：{}", r.title)),
-                version: expected,
-                title: f.get("title"),
-                addressee: f.get("addressee"),
-                issuer: f.get("issuer"),
-                date: f.get("date"),
-                note: f.get("note"),
-                blocks: edit_blocks(&original, Some(&f), &unbind),
-                error: Some(message),
-                conflict,
-                r,
-            };
             let status = if conflict {
                 StatusCode::CONFLICT
             } else {
                 StatusCode::UNPROCESSABLE_ENTITY
             };
-            Ok(render_status(&view, status))
+            Ok(render_status(&page(Some(message), conflict, None), status))
         }
         Err(e) => Err(e.into()),
     }
