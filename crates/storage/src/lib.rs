@@ -128,6 +128,30 @@ fn blob_dir_for(url: &str) -> Option<PathBuf> {
     Some(parent.join("attachments"))
 }
 
+/// Where `zeren backup --to X.db` puts the evidence files: the folder `X.db.attachments`
+/// beside it (restore it as `attachments` beside the database file).
+pub fn backup_attachments_dir(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".attachments");
+    target.with_file_name(name)
+}
+
+/// Copies the files of a folder tree (leaving out unfinished `.tmp` writes).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&path, &dest)?;
+        } else if path.extension().is_none_or(|e| e != "tmp") {
+            std::fs::copy(&path, &dest)?;
+        }
+    }
+    Ok(())
+}
+
 /// A SQLite URL for a data folder: `<dir>/zeren.db`, created if missing.
 pub fn sqlite_url_for_dir(dir: &Path) -> Result<String> {
     std::fs::create_dir_all(dir)?;
@@ -259,11 +283,25 @@ impl Store {
                 target.display()
             )));
         }
+        let files_to = backup_attachments_dir(target);
+        if files_to.exists() {
+            return Err(StorageError::Unsupported(format!(
+                "备份的证据文件目录已存在：{}",
+                files_to.display()
+            )));
+        }
         let target = target.to_string_lossy().to_string();
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(&self.pool)
             .await?;
+        // Evidence files are written before the rows that name them commit, and never change
+        // (named by their SHA-256): copying them after the database copy misses none it names.
+        if let Some(from) = self.blob_dir.clone().filter(|d| d.is_dir()) {
+            tokio::task::spawn_blocking(move || copy_tree(&from, &files_to))
+                .await
+                .map_err(|e| StorageError::Unsupported(e.to_string()))??;
+        }
         Ok(())
     }
 

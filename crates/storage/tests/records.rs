@@ -553,6 +553,16 @@ async fn identical_evidence_is_stored_once() {
                 .join(&l1.sha256);
             assert_eq!(std::fs::read(file).unwrap(), photo);
             assert_eq!(count(&db.store, "attachment_blobs").await, 0);
+            // A backup carries the evidence: restored beside the copy, the file reads back.
+            let restore = tempfile::tempdir().unwrap();
+            let target = restore.path().join("zeren.db");
+            db.store.backup_to(&target).await.unwrap();
+            let files = zeren_storage::backup_attachments_dir(&target);
+            std::fs::rename(&files, restore.path().join("attachments")).unwrap();
+            let copy = zeren_storage::Store::open(&format!("sqlite://{}", target.display()))
+                .await
+                .unwrap();
+            assert_eq!(copy.attachment_bytes(&l1.sha256).await.unwrap(), photo);
         }
         Backend::Postgres => assert_eq!(count(&db.store, "attachment_blobs").await, 1),
     }

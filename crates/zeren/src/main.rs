@@ -459,6 +459,10 @@ async fn main() -> Result<()> {
                 .await
                 .with_context(|| format!("backup to {} failed", to.display()))?;
             println!("已备份到 {}", to.display());
+            let files = zeren_storage::backup_attachments_dir(&to);
+            if files.is_dir() {
+                println!("证据文件已备份到 {}", files.display());
+            }
             Ok(())
         }
     }
