@@ -648,6 +648,56 @@ impl Store {
         Ok((out, total))
     }
 
+    /// Live problems waiting for 销号 review (已整改待审核) inside `scope` — where the reader
+    /// may approve — except those `reviewer` submitted himself, since 销号 is by someone other
+    /// than the submitter. Longest waiting first; at most `limit` of them and how many there
+    /// are.
+    pub async fn awaiting_review(
+        &self,
+        scope: &Scope,
+        reviewer: i64,
+        today: Day,
+        limit: i64,
+    ) -> Result<(Vec<Problem>, i64)> {
+        let conditions = |w: &mut Where| {
+            w.scope("p.org_path", scope);
+            let s = w.text(ProblemStatus::AwaitingReview.code());
+            let r = w.int(reviewer);
+            w.push(format!(
+                "p.voided = FALSE AND p.status = {s} \
+                 AND (p.submitted_by IS NULL OR p.submitted_by <> {r})"
+            ));
+        };
+        let mut w = Where::default();
+        conditions(&mut w);
+        let (total,): (i64,) = bind_as(
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM problems p{}", w.sql())),
+            w.args(),
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let mut w = Where::default();
+        let t = w.text(today.text());
+        conditions(&mut w);
+        let lim = w.int(limit.clamp(1, 1000));
+        let order = "p.submitted_at, p.id";
+        let rows = bind(
+            sqlx::query(&format!(
+                "{} WHERE p.id IN (SELECT p.id FROM problems p{} ORDER BY {order} LIMIT {lim}) \
+                 ORDER BY {order}",
+                select(&t),
+                w.sql()
+            )),
+            w.args(),
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            rows.iter().map(problem_from_row).collect::<Result<_>>()?,
+            total,
+        ))
+    }
+
     /// The organization path of a live work record (the record that found a problem), or
     /// `None` when there is no such record.
     pub async fn finding_record_path(&self, record_id: i64) -> Result<Option<OrgPath>> {
