@@ -209,6 +209,9 @@ pub struct ProblemFilter {
     pub batch_id: Option<i64>,
     /// Problems with an open measure past its deadline.
     pub overdue_only: bool,
+    /// Problems with a live measure owned by this account (with `overdue_only`: an overdue
+    /// one), for "my measures".
+    pub measure_owner: Option<i64>,
     /// Part of the description or category.
     pub text: Option<String>,
     /// Voided problems instead of live ones.
@@ -228,6 +231,7 @@ impl ProblemFilter {
             status: None,
             batch_id: None,
             overdue_only: false,
+            measure_owner: None,
             text: None,
             voided: false,
             today,
@@ -424,11 +428,19 @@ fn list_where(f: &ProblemFilter) -> Where {
         let p = w.int(b);
         w.push(format!("p.batch_id = {p}"));
     }
+    let mut measure = Vec::new();
     if f.overdue_only {
         let today = w.text(f.today.text());
+        measure.push(format!("m.status = 'open' AND m.deadline < {today}"));
+    }
+    if let Some(o) = f.measure_owner {
+        let owner = w.int(o);
+        measure.push(format!("m.owner_account_id = {owner}"));
+    }
+    if !measure.is_empty() {
         w.push(format!(
-            "p.id IN (SELECT m.problem_id FROM problem_measures m WHERE m.status = 'open' \
-             AND m.deadline < {today} AND m.voided = FALSE)"
+            "p.id IN (SELECT m.problem_id FROM problem_measures m WHERE {} AND m.voided = FALSE)",
+            measure.join(" AND ")
         ));
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {

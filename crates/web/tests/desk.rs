@@ -81,8 +81,12 @@ struct Desk {
 impl Desk {
     async fn of(app: &TestApp, username: &str) -> Desk {
         let (session, _) = app.login(username, USER_PASSWORD).await;
-        let r = app.get("/", Some(&session)).await;
-        assert_eq!(r.status, StatusCode::OK, "{username}: {}", r.body);
+        Desk::read(app, &session).await
+    }
+
+    async fn read(app: &TestApp, session: &str) -> Desk {
+        let r = app.get("/", Some(session)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         Desk { body: r.body }
     }
 
@@ -493,18 +497,47 @@ async fn each_person_sees_exactly_their_own_desk() {
     );
     assert_eq!(d.must("desk-items").count, expected.len() as i64);
 
-    // ================= The inspector owns nothing; the viewer and admin have no desk.
+    // ================= The inspector owns nothing; the viewer and the administrator have
+    // no desk (they record nothing and own nothing).
     let d = Desk::of(&app, "jiwei").await;
     assert_eq!(
         d.must("desk-items").empty_text(),
         Some("本月没有到期的清单事项")
     );
     assert!(d.section("desk-reviews").is_none());
-    for who in ["quwei"] {
-        let d = Desk::of(&app, who).await;
+    for who in ["quwei", "admin"] {
+        let (session, _) = app.login(who, common::password_of(who)).await;
+        let d = Desk::read(&app, &session).await;
         assert!(!d.body.contains("id=\"desk\""), "{who}");
         assert!(d.body.contains("领导班子及分管领域"));
     }
+
+    // ================= "查看全部" of the measures: the ledger filtered to the reader's own.
+    let rows = |body: &str| -> Vec<i64> {
+        let mut ids: Vec<i64> = body
+            .split("<td><a href=\"/problems/")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].parse().unwrap())
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let (session, _) = app.login("fushuji", USER_PASSWORD).await;
+    let page = app.get("/problems?overdue=1&mine=1", Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(rows(&page.body), vec![p1]);
+    assert!(page.body.contains("逾期整改措施 1 条"), "his own only");
+    assert_eq!(
+        rows(&app.get("/problems?mine=1", Some(&session)).await.body),
+        vec![p1, p3]
+    );
+    let (session, _) = app.login("zb-v01", USER_PASSWORD).await;
+    assert!(rows(
+        &app.get("/problems?overdue=1&mine=1", Some(&session))
+            .await
+            .body
+    )
+    .is_empty());
 
     // ================= Once closed, a review leaves every desk.
     let shuji = app.token("shuji").await;
@@ -545,7 +578,8 @@ async fn the_desk_reads_through_each_persons_scope() {
     assert!(!d.body.contains("南庄村村务公开不及时"));
     let d = Desk::of(&app, "zb-v03").await;
     assert!(d.must("desk-reviews").links.is_empty(), "own submission");
-    let d = Desk::of(&app, "zuzhi").await;
+    let (session, _) = app.login("zuzhi", USER_PASSWORD).await;
+    let d = Desk::read(&app, &session).await;
     assert_eq!(
         d.must("desk-reviews").links,
         vec![format!("/problems/{p}#moves")]
@@ -553,4 +587,15 @@ async fn the_desk_reads_through_each_persons_scope() {
     // The 工作台 still shows what it did before the desk.
     assert!(d.body.contains("我的职责"));
     assert!(d.body.contains("快捷入口"));
+    // The same session reads the page again after a change: never a stale desk.
+    let zuzhi = app.token("zuzhi").await;
+    post(
+        &app,
+        &zuzhi,
+        &format!("/api/v1/problems/{p}/transitions"),
+        json!({"action": "return", "note": "佐证不充分"}),
+    )
+    .await;
+    let d = Desk::read(&app, &session).await;
+    assert_eq!(d.must("desk-reviews").count, 0);
 }

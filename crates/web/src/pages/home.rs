@@ -234,7 +234,7 @@ async fn desk_measures(
         alarm: total > 0,
         more: total > rows.len() as i64,
         rows,
-        more_href: "/problems?overdue=1".into(),
+        more_href: "/problems?overdue=1&mine=1".into(),
         empty: "没有逾期的整改措施",
     })
 }
