@@ -7,6 +7,7 @@ mod common;
 
 use browser_support::start;
 use common::{demo_app_with_year, USER_PASSWORD};
+use fantoccini::Locator;
 
 #[tokio::test]
 async fn the_secretary_works_from_his_desk() {
@@ -54,8 +55,32 @@ async fn the_secretary_works_from_his_desk() {
     b.login("zb-v01", USER_PASSWORD).await;
     b.goto("/").await;
     b.shot("desk-branch-desktop").await;
-    b.click("#desk-meetings .desk-list li:first-child a").await;
+    let first = "#desk-meetings .desk-list li:first-child a";
+    let href = b
+        .client
+        .find(Locator::Css(first))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let owed = href.rsplit("type=").next().unwrap().to_string();
+    b.click(first).await;
     assert_eq!(b.path().await, "/records/new");
-    b.text("main").await;
+    assert_eq!(b.text("#record-org").await, "东岭村党支部");
+    let chosen = b
+        .client
+        .find(Locator::Css("#rec-type"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(
+        chosen.as_deref(),
+        Some(owed.as_str()),
+        "the kind owed is chosen"
+    );
     b.client.clone().close().await.unwrap();
 }
