@@ -33,8 +33,8 @@ pub use discipline::{
 };
 pub use lists::system_actor;
 pub use lists::{
-    ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList, Owner,
-    Progress, ProgressView, RespList,
+    DeskItems, ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList,
+    Owner, Progress, ProgressView, RespList,
 };
 pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};
@@ -44,8 +44,8 @@ pub use problems::{
     ProblemBatch, ProblemChange, ProblemEvent, ProblemFilter, ProblemPage,
 };
 pub use records::{
-    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingRow, NewRecord, RecordChange,
-    RecordPage, RecordQuery, WorkRecord,
+    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingDue, MeetingRow, NewRecord,
+    RecordChange, RecordPage, RecordQuery, WorkRecord,
 };
 pub use reports::{NewReport, Report, ReportFilter, ReportPage, ReportTemplate, ReportVersion};
 pub use risks::{

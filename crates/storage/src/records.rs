@@ -19,6 +19,7 @@ use zeren_domain::clock;
 use zeren_domain::date::{Day, Period};
 use zeren_domain::meetings::{self, Frequency, MeetingRule};
 use zeren_domain::org::{OrgKind, OrgPath};
+use zeren_domain::permissions::Scope;
 
 use zeren_domain::records::{builtin_types, OutletLevel, RecordField, RecordType, RecordValues};
 
@@ -669,6 +670,115 @@ impl Store {
         }
         Ok(out)
     }
+    /// The 三会一课 still owed in the running periods (本期尚需召开): for every active
+    /// organization in the scope that a rule applies to, each rule whose meetings held in the
+    /// month, quarter or year containing `today` are fewer than it asks for. Held meetings are
+    /// counted in one grouped query; the periods ending soonest come first, then the tree.
+    pub async fn meetings_due(&self, scope: &Scope, today: Day) -> Result<Vec<MeetingDue>> {
+        let rules: Vec<MeetingRule> = self
+            .meeting_rules()
+            .await?
+            .into_iter()
+            .filter(|r| r.times > 0)
+            .collect();
+        let orgs: Vec<_> = self
+            .orgs_in(scope)
+            .await?
+            .into_iter()
+            .filter(|o| o.active && rules.iter().any(|r| r.org_kind == o.kind.code()))
+            .collect();
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let types = self.record_types_all().await?;
+        let id_list = orgs
+            .iter()
+            .map(|o| o.id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let month = Frequency::Monthly.period_of(today);
+        let quarter = Frequency::Quarterly.period_of(today);
+        let year = Frequency::Yearly.period_of(today);
+        // One pass over the year's records: each counted in the windows it falls in.
+        let held_rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT org_id, type_code, \
+             CAST(COALESCE(SUM(CASE WHEN held_on >= $1 AND held_on <= $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN held_on >= $3 AND held_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             COUNT(*) \
+             FROM work_records WHERE org_id IN ({id_list}) AND voided = FALSE \
+             AND held_on >= $5 AND held_on <= $6 GROUP BY org_id, type_code"
+        ))
+        .bind(month.from.text())
+        .bind(month.to.text())
+        .bind(quarter.from.text())
+        .bind(quarter.to.text())
+        .bind(year.from.text())
+        .bind(year.to.text())
+        .fetch_all(&self.pool)
+        .await?;
+        let held: HashMap<(i64, String), [i64; 3]> = held_rows
+            .into_iter()
+            .map(|(o, t, m, q, y)| ((o, t), [m, q, y]))
+            .collect();
+        let mut out = Vec::new();
+        for (position, org) in orgs.iter().enumerate() {
+            for (rule_no, r) in rules
+                .iter()
+                .filter(|r| r.org_kind == org.kind.code())
+                .enumerate()
+            {
+                let counts = held
+                    .get(&(org.id, r.type_code.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                let held = match r.frequency {
+                    Frequency::Monthly => counts[0],
+                    Frequency::Quarterly => counts[1],
+                    Frequency::Yearly => counts[2],
+                };
+                if held >= r.times {
+                    continue;
+                }
+                out.push((
+                    (r.frequency.period_of(today).to, position, rule_no),
+                    MeetingDue {
+                        org_id: org.id,
+                        org_code: org.code.clone(),
+                        org_name: org.name.clone(),
+                        type_code: r.type_code.clone(),
+                        type_name: types
+                            .iter()
+                            .find(|t| t.code == r.type_code)
+                            .map(|t| t.name.clone())
+                            .unwrap_or_else(|| r.type_code.clone()),
+                        frequency: r.frequency,
+                        period: r.frequency.period_of(today),
+                        should: r.times,
+                        held,
+                    },
+                ));
+            }
+        }
+        out.sort_by_key(|(key, _)| *key);
+        Ok(out.into_iter().map(|(_, d)| d).collect())
+    }
+}
+
+/// A kind of meeting an organization still owes in the running period (本期尚需召开).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDue {
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub type_code: String,
+    pub type_name: String,
+    pub frequency: Frequency,
+    /// The month, quarter or year containing the day asked about.
+    pub period: Period,
+    /// 应开: what the rule asks for in the period.
+    pub should: i64,
+    /// 已开 so far in the period.
+    pub held: i64,
 }
 
 /// One organization's 三会一课 figures over a period.

@@ -107,8 +107,12 @@ impl Default for Caches {
 const MAX_KEPT: u64 = 2 * 1024 * 1024;
 
 /// The ledgers' and figures' reading routes: lists a clerk reopens all day, and the pages that
-/// show them. Downloads, exports and everything else are never kept.
+/// show them, and the home page (工作台), whose desk reads four ledgers. Downloads, exports
+/// and everything else are never kept.
 fn cacheable(path: &str) -> bool {
+    if path == "/" {
+        return true;
+    }
     const PREFIXES: [&str; 16] = [
         "/api/v1/problems",
         "/api/v1/records",
@@ -218,6 +222,7 @@ mod tests {
     #[test]
     fn only_ledger_readings_are_kept() {
         assert!(cacheable("/api/v1/problems"));
+        assert!(cacheable("/"));
         assert!(cacheable("/problems/12"));
         assert!(cacheable("/metrics/参训人次"));
         assert!(!cacheable("/problems-batches"));

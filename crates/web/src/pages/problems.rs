@@ -101,6 +101,8 @@ pub struct ListQuery {
     pub source: Option<String>,
     pub status: Option<String>,
     pub overdue: Option<String>,
+    /// `1`: only problems with a measure the reader owns.
+    pub mine: Option<String>,
     pub q: Option<String>,
     pub batch: Option<String>,
     pub voided: Option<String>,
@@ -115,6 +117,7 @@ pub struct ListForm {
     pub source: String,
     pub status: String,
     pub overdue: bool,
+    pub mine: bool,
     pub q: String,
     pub batch: String,
     pub voided: bool,
@@ -134,6 +137,7 @@ impl ListForm {
                     String::new()
                 },
             ),
+            ("mine", if self.mine { "1".into() } else { String::new() }),
             ("q", self.q.clone()),
             ("batch", self.batch.clone()),
             (
@@ -231,6 +235,8 @@ pub async fn index(
     }
     form.overdue = q.overdue.as_deref() == Some("1");
     filter.overdue_only = form.overdue;
+    form.mine = q.mine.as_deref() == Some("1");
+    filter.measure_owner = form.mine.then_some(user.account.id);
     form.voided = q.voided.as_deref() == Some("1");
     filter.voided = form.voided;
     form.q = q.q.clone().unwrap_or_default().chars().take(50).collect();
@@ -272,7 +278,7 @@ pub async fn index(
     }
     let (overdue, overdue_total) = state
         .store
-        .overdue_measures(&scope, org_path.as_ref(), None, today, 10)
+        .overdue_measures(&scope, org_path.as_ref(), filter.measure_owner, today, 10)
         .await?;
     let page = ProblemsPage {
         layout: Layout::new(&user, "problems", "问题整改")
