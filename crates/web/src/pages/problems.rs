@@ -249,7 +249,21 @@ pub async fn index(
         .clamp(1, 100_000);
     filter.page = page_no;
     filter.per_page = PER_PAGE;
-    let list = state.store.problems(&filter).await?;
+    // The ledger, its overdue measures and the filter's choices are independent reads: on
+    // PostgreSQL they run on separate connections at once.
+    let (list, (overdue, overdue_total), orgs, sources) = tokio::try_join!(
+        async { Ok::<_, AppError>(state.store.problems(&filter).await?) },
+        async {
+            Ok::<_, AppError>(
+                state
+                    .store
+                    .overdue_measures(&scope, org_path.as_ref(), filter.measure_owner, today, 10)
+                    .await?,
+            )
+        },
+        org_choices(&state, &user, Action::ViewOrgs),
+        source_choices(&state),
+    )?;
     let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let all_count: i64 = list.by_status.iter().map(|(_, n)| n).sum();
     let mut tabs = vec![Tab {
@@ -276,18 +290,14 @@ pub async fn index(
             class: s.code(),
         });
     }
-    let (overdue, overdue_total) = state
-        .store
-        .overdue_measures(&scope, org_path.as_ref(), filter.measure_owner, today, 10)
-        .await?;
     let page = ProblemsPage {
         layout: Layout::new(&user, "problems", "问题整改")
             .with_notice(notice_text(q.notice.as_deref())),
         total: list.total,
         rows: list.rows,
         tabs,
-        orgs: org_choices(&state, &user, Action::ViewOrgs).await?,
-        sources: source_choices(&state).await?,
+        orgs,
+        sources,
         overdue_href: ListForm {
             overdue: true,
             ..form.clone()
