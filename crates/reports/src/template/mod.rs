@@ -75,6 +75,7 @@
 mod builtin;
 mod context;
 mod layout;
+pub mod learn;
 pub mod numerals;
 mod scan;
 
