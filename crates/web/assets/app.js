@@ -1,7 +1,7 @@
 // Small progressive enhancements; every page works without this file.
 document.addEventListener("DOMContentLoaded", function () {
   // Ask before destructive actions (reset password, revoke role).
-  document.querySelectorAll("form#reset-password, form[action$='/revoke']").forEach(function (f) {
+  document.querySelectorAll("form#reset-password, form[action$='/revoke'], form#restore-form").forEach(function (f) {
     f.addEventListener("submit", function (e) {
       if (!window.confirm("确定执行此操作吗？该操作将记入审计日志。")) e.preventDefault();
     });
@@ -61,6 +61,7 @@ document.addEventListener("DOMContentLoaded", function () {
     gutter.className = "code-gutter";
     gutter.setAttribute("aria-hidden", "true");
     source.parentNode.insertBefore(gutter, source);
+    source.parentNode.classList.add("numbered");
     var drawn = -1;
     var draw = function () {
       var n = source.value.split("\n").length;

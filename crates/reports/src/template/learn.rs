@@ -313,7 +313,10 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
         (name.chars().count() >= 2).then(|| name.to_string())
     });
     if let Some(name) = &org_name {
-        notes.push(format!("“{name}”已替换为本单位名称"));
+        match short_name(name) {
+            Some(short) => notes.push(format!("“{name}”“{short}”已替换为本单位的名称和简称")),
+            None => notes.push(format!("“{name}”已替换为本单位名称")),
+        }
     }
 
     let mut b = Builder {
@@ -321,6 +324,7 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
         line: 1,
         proposals: Vec::new(),
         year,
+        short_name: org_name.as_deref().and_then(short_name),
         org_name: org_name.clone(),
         figures: Vec::new(),
         paragraph: 0,
@@ -401,6 +405,22 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
     learned
 }
 
+/// The name a committee's report calls it by: 中共青石镇委员会 → 青石镇党委,
+/// 中共县直机关工作委员会 → 县直机关党工委, 中共某局党组 → 某局党组.
+fn short_name(full: &str) -> Option<String> {
+    let body = full.strip_prefix("中共")?;
+    let short = if let Some(x) = body.strip_suffix("工作委员会") {
+        format!("{x}党工委")
+    } else if let Some(x) = body.strip_suffix("委员会") {
+        format!("{x}党委")
+    } else if body.ends_with("党组") || body.ends_with("党委") {
+        body.to_string()
+    } else {
+        return None;
+    };
+    (short.chars().count() >= 3).then_some(short)
+}
+
 /// The text without web residue markers (`##paidbegin##`) a copy from a web page leaves.
 fn without_residue(cs: &[char]) -> Vec<char> {
     let mut out = Vec::with_capacity(cs.len());
@@ -469,6 +489,8 @@ struct Builder {
     proposals: Vec<Proposal>,
     year: Option<i32>,
     org_name: Option<String>,
+    /// How the report calls itself: 青石镇党委 for 中共青石镇委员会.
+    short_name: Option<String>,
     /// Each proposal's figure in its context, ranked once the whole report is read.
     figures: Vec<Found>,
     /// Counts the lines read, so that figures of one sentence can be told.
@@ -509,7 +531,11 @@ impl Builder {
                 what: SpanKind::Code(code),
             });
         }
-        if let Some(name) = &self.org_name {
+        for (name, code) in [
+            (&self.org_name, "{{ 单位 }}"),
+            (&self.short_name, "{{ 简称 }}"),
+        ] {
+            let Some(name) = name else { continue };
             let name: Vec<char> = name.chars().collect();
             let mut i = 0;
             while i + name.len() <= cs.len() {
@@ -517,7 +543,7 @@ impl Builder {
                     spans.push(Span {
                         start: i,
                         end: i + name.len(),
-                        what: SpanKind::Code("{{ 单位 }}".into()),
+                        what: SpanKind::Code(code.into()),
                     });
                     i += name.len();
                 } else {
@@ -1122,6 +1148,11 @@ mod tests {
             l.source
         );
         assert_eq!(l.notes.len(), 5, "{:?}", l.notes);
+        assert!(
+            l.source.contains("\n{{ 年度 }}年，{{ 简称 }}坚持"),
+            "{}",
+            l.source
+        );
         // The learned source parses against the catalogue as it is.
         let t = Template::parse(&l.source, known(&catalog)).unwrap();
         assert!(t.metric_names().is_empty());
@@ -1242,6 +1273,23 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn short_names_of_committees() {
+        assert_eq!(
+            short_name("中共青石镇委员会").as_deref(),
+            Some("青石镇党委")
+        );
+        assert_eq!(
+            short_name("中共县直机关工作委员会").as_deref(),
+            Some("县直机关党工委")
+        );
+        assert_eq!(
+            short_name("中共县财政局党组").as_deref(),
+            Some("县财政局党组")
+        );
+        assert_eq!(short_name("青石镇人民政府"), None);
     }
 
     #[test]

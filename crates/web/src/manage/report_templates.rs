@@ -113,7 +113,7 @@ pub fn kind_label(kind: &str) -> &'static str {
 fn entry_of(builtin: Option<BuiltinTemplate>, stored: Option<ReportTemplate>) -> Option<Entry> {
     match (builtin, stored) {
         (Some(b), Some(s)) => Some(Entry {
-            modified: s.source != b.source(),
+            modified: s.source != b.source() || s.name != b.label(),
             code: s.code,
             kind: s.kind,
             name: s.name,

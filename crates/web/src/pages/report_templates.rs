@@ -255,7 +255,7 @@ async fn edit_page(
         layout: Layout::new(user, "report_templates", title).with_notice(notice),
         creating,
         modified: match (builtin, &stored) {
-            (Some(b), Some(s)) => s.source != b.source(),
+            (Some(b), Some(s)) => s.source != b.source() || s.name != b.label(),
             _ => false,
         },
         stored: stored.is_some(),
@@ -498,6 +498,23 @@ fn kind_of_title(title: &str) -> &'static str {
     }
 }
 
+/// A learned template's first name: the old title without its organization and year
+/// ("中共青石镇委员会关于2023年度落实…的报告" → "年度落实…的报告").
+fn default_name(title: &str) -> String {
+    let after = title.split_once("关于").map_or(title, |(_, rest)| rest);
+    let name: String = after.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let name = match name.strip_prefix('年') {
+        Some(rest) if !rest.starts_with('度') => rest.to_string(),
+        _ => name,
+    };
+    let name: String = name.trim().chars().take(60).collect();
+    if name.chars().count() < 2 {
+        "由上年报告学习的模板".into()
+    } else {
+        name
+    }
+}
+
 struct ReviewForm {
     code: String,
     kind: String,
@@ -641,14 +658,7 @@ pub async fn learn_submit(
             format!("learned_{year}")
         },
         kind: kind_of_title(&learned.title).into(),
-        name: learned
-            .title
-            .chars()
-            .filter(|c| !c.is_ascii_digit())
-            .take(60)
-            .collect::<String>()
-            .trim_start_matches(['年', '度'])
-            .to_string(),
+        name: default_name(&learned.title),
         choices: learned.suggested_choices(),
         others: Vec::new(),
     };
@@ -706,5 +716,30 @@ pub async fn learn_confirm(
             review_page(&state, &user, &learned, form, Vec::new(), Some(inv)).await
         }
         Err(SaveError::App(e)) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn learned_templates_are_named_and_kinded_from_the_old_title() {
+        assert_eq!(
+            default_name("中共青石镇委员会关于2023年度落实全面从严治党主体责任情况的报告"),
+            "年度落实全面从严治党主体责任情况的报告"
+        );
+        assert_eq!(
+            default_name("2023年全面从严治党工作总结"),
+            "全面从严治党工作总结"
+        );
+        assert_eq!(default_name(""), "由上年报告学习的模板");
+        assert_eq!(kind_of_title("2023年度述责述廉报告"), "accountability");
+        assert_eq!(kind_of_title("2023年工作总结"), "self_inspection");
+        assert_eq!(kind_of_title("第三季度调度报告"), "quarterly");
+        assert_eq!(
+            kind_of_title("关于2023年度落实主体责任情况的报告"),
+            "annual"
+        );
     }
 }
