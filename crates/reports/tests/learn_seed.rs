@@ -1,6 +1,7 @@
 //! Learning a template from the real township report of 2023 (`shared/domain/seeds/`): most
 //! figures its FIGURES.md lists get the metric that produces them as their first candidate,
-//! and the learned template parses against the catalogue.
+//! and the learned template parses against the catalogue. And a report drafted from the
+//! built-in annual template, written as Word, learns back to the metrics that made it.
 
 use zeren_domain::metrics::builtin;
 use zeren_reports::template::learn::{apply, learn, Choice};
@@ -120,4 +121,102 @@ fn the_township_report_learns_its_figures() {
         .map(|i| (i, Choice::Keep))
         .collect();
     assert!(apply(&learned, &kept).contains("开展党委理论学习中心组学习8次"));
+}
+
+/// A report drafted from the built-in annual template and written as Word, learned back: its
+/// headings keep their levels and most figures go back to the metrics that made them.
+#[test]
+fn a_drafted_word_report_learns_back_to_its_metrics() {
+    use zeren_reports::export::to_docx;
+    use zeren_reports::template::{BuiltinTemplate, DraftContext, FigureMap};
+
+    let catalog = builtin();
+    let template = BuiltinTemplate::Annual.template();
+    let mut figures = FigureMap::with_units(&catalog);
+    // Distinct values, so that each figure of the draft tells its metric.
+    let mut by_value = std::collections::HashMap::new();
+    for (i, name) in template.metric_names().iter().enumerate() {
+        let rate = catalog.iter().any(|m| m.name == *name && m.unit == "%");
+        let v = if rate {
+            60.0 + i as f64
+        } else {
+            11.0 + i as f64
+        };
+        figures.set(name, Some(v));
+        by_value.insert(v as i64, name.clone());
+    }
+    let ctx = DraftContext {
+        organization: "中共青石镇委员会".into(),
+        short_name: "青石镇党委".into(),
+        issuer: "中共青石镇委员会".into(),
+        year: 2023,
+        period_from: "2023-01-01".into(),
+        period_to: "2023-12-31".into(),
+        report_date: "2024-01-05".into(),
+        addressee: "区委：".into(),
+        ..Default::default()
+    };
+    let draft = template.render(&ctx, &figures).unwrap();
+    let docx = to_docx(&draft).unwrap();
+    let doc = Document::from_docx(&docx).unwrap();
+    let learned = learn(&doc, &catalog);
+    let known = |n: &str| catalog.iter().any(|m| m.name == n);
+    assert!(
+        Template::check(&learned.source, known).is_empty(),
+        "{}",
+        learned.source
+    );
+    assert!(
+        learned
+            .source
+            .starts_with("% {{ 单位 }}关于{{ 年度 }}年度落实全面从严治党主体责任情况的报告\n"),
+        "{}",
+        learned.source
+    );
+    assert!(
+        learned.source.contains("\n# 工作开展情况\n"),
+        "{}",
+        learned.source
+    );
+    assert!(learned
+        .source
+        .contains("\n## 加强组织领导，压实管党治党责任\n"));
+    assert!(learned.source.contains("{{ 简称 }}"));
+    assert!(
+        !learned.source.contains("区委："),
+        "the addressee is the draft's own"
+    );
+    assert!(
+        !learned.source.contains("1月5日"),
+        "so are the signature and date"
+    );
+    // A blank the draft left stays a blank.
+    assert!(learned
+        .source
+        .contains("{{ 待补充(\"本年度查摆出的主要问题和不足（记录中暂无本期查摆问题）\") }}"));
+    let mut hits = 0;
+    let mut misses = Vec::new();
+    let mut counted = 0;
+    for p in &learned.proposals {
+        // A figure written with 余 no longer tells its value.
+        let Some(metric) = by_value.get(&(p.value as i64)).filter(|_| !p.approx) else {
+            continue;
+        };
+        counted += 1;
+        let first = p.candidates.first().map(|c| c.metric.as_str());
+        if first == Some(metric.as_str()) {
+            hits += 1;
+        } else {
+            misses.push(format!(
+                "{}（{}）：期望 {metric}，首选 {first:?}",
+                p.original_text, p.phrase
+            ));
+        }
+    }
+    println!(
+        "round trip: {hits}/{counted} figures back to their metric\n{}",
+        misses.join("\n")
+    );
+    assert!(counted >= 40, "{counted}");
+    assert!(hits as f64 >= 0.9 * counted as f64, "{}", misses.join("\n"));
 }

@@ -270,6 +270,11 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
     if let Some(t) = title_idx {
         title = paras[t].1.iter().collect();
         first = t + 1;
+        // A long title is set on two lines in Word (GB/T 9704): one title.
+        while paras.get(first).is_some_and(|(p, _)| p.heading == Some(0)) {
+            title.extend(paras[first].1.iter());
+            first += 1;
+        }
     }
     // 主送 ("县委：") after the title: a draft takes it from its settings.
     if let Some((_, cs)) = paras.get(first) {
@@ -460,6 +465,11 @@ fn markup_safe(cs: &[char]) -> Vec<char> {
     out
 }
 
+/// Where `pat` first occurs in `cs` at or after `from`.
+fn find(cs: &[char], from: usize, pat: &str) -> Option<usize> {
+    (from..cs.len()).find(|&k| text::starts_with(cs, k, pat))
+}
+
 /// "2023年12月28日", "二〇二三年十二月二十八日": a date on a line of its own.
 fn is_date_line(cs: &[char]) -> bool {
     let has = |c: char| cs.contains(&c);
@@ -550,6 +560,24 @@ impl Builder {
                     i += 1;
                 }
             }
+        }
+        // A blank a draft left ("【待补充：…】") stays a blank.
+        let mut i = 0;
+        while let Some(at) = find(cs, i, "【待补充") {
+            let Some(close) = (at..cs.len()).find(|&k| cs[k] == '】') else {
+                break;
+            };
+            let hint: String = cs[at + 4..close]
+                .iter()
+                .collect::<String>()
+                .trim_start_matches(['：', ':'])
+                .to_string();
+            spans.push(Span {
+                start: at,
+                end: close + 1,
+                what: SpanKind::Code(format!("{{{{ 待补充({}) }}}}", literal(&hint))),
+            });
+            i = close + 1;
         }
         let nums = numbers::scan(cs);
         // Figures of this line: (start, end) of each, for the context of the others.
