@@ -42,6 +42,10 @@ const FIGURE_UNITS: &[&str] = &[
 /// A suggested candidate at or above this score is preselected for the user.
 pub const CONFIDENT: f64 = 0.55;
 
+/// At most this many figures are proposed (a year's report has some fifty); the numbers after
+/// them stay as written.
+pub const MAX_PROPOSALS: usize = 1000;
+
 /// How many candidates a proposal lists.
 const MAX_CANDIDATES: usize = 5;
 
@@ -333,6 +337,7 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
         org_name: org_name.clone(),
         figures: Vec::new(),
         paragraph: 0,
+        capped: false,
         years_replaced: 0,
     };
     if !title.is_empty() {
@@ -393,6 +398,11 @@ pub fn learn(doc: &Document, catalog: &[MetricDef]) -> Learned {
                 y + 1
             ));
         }
+    }
+    if b.capped {
+        notes.push(format!(
+            "报告中的数字超过{MAX_PROPOSALS}个，只识别了前{MAX_PROPOSALS}个，其余保留原文"
+        ));
     }
     let ranked = Matcher::new(catalog).rank(&b.figures);
     for (p, candidates) in b.proposals.iter_mut().zip(ranked) {
@@ -505,6 +515,8 @@ struct Builder {
     figures: Vec<Found>,
     /// Counts the lines read, so that figures of one sentence can be told.
     paragraph: usize,
+    /// More figures than [`MAX_PROPOSALS`] were found.
+    capped: bool,
     years_replaced: usize,
 }
 
@@ -601,6 +613,10 @@ impl Builder {
                 && FIGURE_UNITS.contains(&n.unit)
                 && n.value.is_finite();
             if figure {
+                if self.proposals.len() + found.len() >= MAX_PROPOSALS {
+                    self.capped = true;
+                    continue;
+                }
                 found.push((k, n.start, n.end));
             }
         }
@@ -702,7 +718,25 @@ fn is_sentence_end(c: char) -> bool {
 }
 
 impl Context {
+    /// `figures`: every figure of the line, in order.
     fn around(cs: &[char], start: usize, end: usize, figures: &[(usize, usize)]) -> Context {
+        // Only words near the figure count; the window keeps a huge line from costing more
+        // per figure than an ordinary one.
+        let lo = start.saturating_sub(400);
+        let hi = (end + 200).min(cs.len());
+        let first = figures.partition_point(|(s, _)| *s < lo);
+        let last = figures.partition_point(|(s, _)| *s < hi);
+        let near: Vec<(usize, usize)> = figures[first..last]
+            .iter()
+            .filter(|(_, e)| *e <= hi)
+            .map(|(s, e)| (s - lo, e - lo))
+            .collect();
+        let mut c = Self::within(&cs[lo..hi], start - lo, end - lo, &near);
+        c.sentence += lo;
+        c
+    }
+
+    fn within(cs: &[char], start: usize, end: usize, figures: &[(usize, usize)]) -> Context {
         let clause_start = (0..start)
             .rev()
             .find(|&i| is_clause_end(cs[i]))
@@ -1016,7 +1050,8 @@ impl Matcher {
             // The nearest earlier counts of the same line.
             let earlier: Vec<usize> = (0..p)
                 .rev()
-                .filter(|&a| figures[a].sentence.0 == line && figures[a].unit != "%")
+                .take_while(|&a| figures[a].sentence.0 == line)
+                .filter(|&a| figures[a].unit != "%")
                 .take(12)
                 .collect();
             let mut bonus: Vec<(usize, f64)> = Vec::new();
@@ -1301,6 +1336,21 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_huge_line_stays_quick_and_bounded() {
+        let catalog = builtin();
+        let line = "开展学习1次，".repeat(20_000);
+        let started = std::time::Instant::now();
+        let l = learn(
+            &Document::from_text(&format!("标题\n{line}\n{line}")),
+            &catalog,
+        );
+        assert_eq!(l.proposals.len(), MAX_PROPOSALS);
+        assert!(l.notes.iter().any(|n| n.contains("只识别了前1000个")));
+        assert!(Template::check(&l.source, known(&catalog)).is_empty());
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

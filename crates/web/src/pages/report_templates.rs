@@ -670,18 +670,23 @@ pub async fn learn_confirm(
     user: CurrentUser,
     PageForm(fields): PageForm<Vec<(String, String)>>,
 ) -> PageResult {
-    let f = Fields(fields);
-    let learned: Learned = serde_json::from_str(&f.get("learned"))
-        .map_err(|_| AppError::BadRequest("页面数据不完整或已损坏，请重新上传上年报告".into()))?;
+    // One look-up per field: the form has two fields per figure.
+    let f: std::collections::HashMap<String, String> = fields.into_iter().rev().collect();
+    let get = |k: &str| f.get(k).cloned().unwrap_or_default();
+    let broken = || AppError::BadRequest("页面数据不完整或已损坏，请重新上传上年报告".into());
+    let learned: Learned = serde_json::from_str(&get("learned")).map_err(|_| broken())?;
     let n = learned.proposals.len();
-    let others: Vec<String> = (0..n).map(|i| f.get(&format!("o{i}"))).collect();
+    if n > learn::MAX_PROPOSALS {
+        return Err(broken().into());
+    }
+    let others: Vec<String> = (0..n).map(|i| get(&format!("o{i}"))).collect();
     let choices: Vec<(usize, Choice)> = (0..n)
         .map(|i| {
             let other = others[i].trim();
             let c = if !other.is_empty() {
                 Choice::Metric(other.to_string())
             } else {
-                let v = f.get(&format!("c{i}"));
+                let v = get(&format!("c{i}"));
                 match v.strip_prefix("m:") {
                     Some(m) if !m.trim().is_empty() => Choice::Metric(m.trim().to_string()),
                     _ if v == "keep" => Choice::Keep,
@@ -692,9 +697,9 @@ pub async fn learn_confirm(
         })
         .collect();
     let form = ReviewForm {
-        code: f.get("code").trim().to_string(),
-        kind: f.get("kind"),
-        name: f.get("name"),
+        code: get("code").trim().to_string(),
+        kind: get("kind"),
+        name: get("name"),
         choices,
         others,
     };
