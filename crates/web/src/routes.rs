@@ -3,7 +3,7 @@
 //! test walks the same table.
 
 use crate::auth::{guard, Need};
-use crate::{api, assets, pages, AppState, EVIDENCE_LIMIT, UPLOAD_LIMIT};
+use crate::{api, assets, pages, AppState, EVIDENCE_LIMIT, TEMPLATE_FORM_LIMIT, UPLOAD_LIMIT};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
@@ -783,6 +783,86 @@ pub fn table() -> Vec<RouteSpec> {
             "/metrics/{name}",
             Action(ViewOrgs),
             get(pages::metrics::show),
+        ),
+        // 报告模板: one set for every unit; changing it also needs a top-level grant (handler).
+        spec(
+            GET,
+            "/report-templates",
+            Action(ManageTemplates),
+            get(pages::report_templates::index),
+        ),
+        spec(
+            GET,
+            "/report-templates/new",
+            Action(ManageTemplates),
+            get(pages::report_templates::new_form),
+        ),
+        spec(
+            POST,
+            "/report-templates",
+            Action(ManageTemplates),
+            post(pages::report_templates::create),
+        ),
+        spec(
+            GET,
+            "/report-templates/learn",
+            Action(ManageTemplates),
+            get(pages::report_templates::learn_form),
+        ),
+        spec(
+            POST,
+            "/report-templates/learn",
+            Action(ManageTemplates),
+            post(pages::report_templates::learn_submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/report-templates/learn/confirm",
+            Action(ManageTemplates),
+            post(pages::report_templates::learn_confirm)
+                .layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/report-templates/{code}",
+            Action(ManageTemplates),
+            get(pages::report_templates::show),
+        ),
+        spec(
+            POST,
+            "/report-templates/{code}",
+            Action(ManageTemplates),
+            post(pages::report_templates::update).layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/report-templates/{code}/restore",
+            Action(ManageTemplates),
+            post(pages::report_templates::restore),
+        ),
+        spec(
+            GET,
+            "/api/v1/report-templates",
+            Action(ManageTemplates),
+            get(api::report_templates::list),
+        ),
+        spec(
+            POST,
+            "/api/v1/report-templates/learn",
+            Action(ManageTemplates),
+            post(api::report_templates::learn).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/report-templates/{code}",
+            Action(ManageTemplates),
+            get(api::report_templates::show),
+        ),
+        spec(
+            PUT,
+            "/api/v1/report-templates/{code}",
+            Action(ManageTemplates),
+            put(api::report_templates::put).layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
         ),
         // 问题整改台账 (API)
         spec(

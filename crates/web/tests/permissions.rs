@@ -25,6 +25,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     const AUDIT: &[Role] = &[Admin, Inspector];
     const RECORD: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
     const DISCIPLINE: &[Role] = &[Secretary, Inspector];
+    const TEMPLATES: &[Role] = &[Admin, Secretary, Clerk];
     HashMap::from([
         (("GET", "/healthz"), Public),
         (("GET", "/static/{name}"), Public),
@@ -241,6 +242,23 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/members/{id}"), Any),
         (("PATCH", "/api/v1/members/{id}"), Only(RECORD)),
         (("POST", "/api/v1/members/{id}/void"), Only(RECORD)),
+        // 报告模板: the county's format, kept by its administrator and office.
+        (("GET", "/report-templates"), Only(TEMPLATES)),
+        (("GET", "/report-templates/new"), Only(TEMPLATES)),
+        (("POST", "/report-templates"), Only(TEMPLATES)),
+        (("GET", "/report-templates/learn"), Only(TEMPLATES)),
+        (("POST", "/report-templates/learn"), Only(TEMPLATES)),
+        (("POST", "/report-templates/learn/confirm"), Only(TEMPLATES)),
+        (("GET", "/report-templates/{code}"), Only(TEMPLATES)),
+        (("POST", "/report-templates/{code}"), Only(TEMPLATES)),
+        (
+            ("POST", "/report-templates/{code}/restore"),
+            Only(TEMPLATES),
+        ),
+        (("GET", "/api/v1/report-templates"), Only(TEMPLATES)),
+        (("POST", "/api/v1/report-templates/learn"), Only(TEMPLATES)),
+        (("GET", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
+        (("PUT", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
     ])
 }
 

@@ -8,6 +8,7 @@ pub mod check;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod members;
@@ -166,6 +167,10 @@ impl Modify for BearerAuth {
         members::show,
         members::update,
         members::void,
+        report_templates::list,
+        report_templates::show,
+        report_templates::put,
+        report_templates::learn,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -7,6 +7,7 @@ pub mod check;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod members;

@@ -9,6 +9,7 @@ pub mod login;
 pub mod me;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod meetings;
@@ -145,7 +146,7 @@ enum Show {
 }
 
 /// The navigation, in the order of a year's work: plan, record, rectify, prove.
-const NAV: [(&str, &str, &str, Show); 14] = [
+const NAV: [(&str, &str, &str, Show); 15] = [
     ("home", "工作台", "/", Show::Always),
     (
         "orgs",
@@ -213,6 +214,12 @@ const NAV: [(&str, &str, &str, Show); 14] = [
         "报告体检",
         "/check",
         Show::Somewhere(Action::CheckReports),
+    ),
+    (
+        "report_templates",
+        "报告模板",
+        "/report-templates",
+        Show::Somewhere(Action::ManageTemplates),
     ),
     (
         "audit",
@@ -301,6 +308,10 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "completed" => "事项已完成销项",
         "reopened" => "已撤销完成",
         "linked" => "已关联工作纪实",
+        // Report templates.
+        "template_saved" => "报告模板已检查并保存",
+        "template_restored" => "已恢复为内置模板",
+        "template_learned" => "已由上年报告生成模板；未绑定指标的数字在报告中显示为“待补充”",
         _ => return None,
     };
     Some(text.to_string())
