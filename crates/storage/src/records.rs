@@ -478,6 +478,38 @@ impl Store {
         rows.iter().map(attendance_from_row).collect()
     }
 
+    /// The attendance of many records (for workbooks), each row with the member's
+    /// organization code: by record, present first.
+    pub async fn attendance_of_records(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, AttendanceRow)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "SELECT a.record_id, o.code AS member_org_code, a.member_id, \
+                 m.name AS member_name, a.present, a.absence_reason FROM record_attendance a \
+                 JOIN members m ON m.id = a.member_id JOIN orgs o ON o.id = m.org_id \
+                 WHERE a.record_id IN ({list}) ORDER BY a.record_id, a.present DESC, a.member_id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push((
+                    r.try_get("record_id")?,
+                    r.try_get("member_org_code")?,
+                    attendance_from_row(r)?,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The ids of the list items a record fulfils.
     pub async fn record_item_ids(&self, record_id: i64) -> Result<Vec<i64>> {
         let rows: Vec<(i64,)> = sqlx::query_as(

@@ -185,6 +185,7 @@ pub struct ProblemsPage {
     pub prev_href: String,
     pub next_href: String,
     pub can_record: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 const PER_PAGE: i64 = 50;
@@ -274,7 +275,9 @@ pub async fn index(
         .store
         .overdue_measures(&scope, org_path.as_ref(), None, today, 10)
         .await?;
+    let excel = super::excel::ExcelBar::new(&user, "/problems", &query_string(&form.pairs()));
     let page = ProblemsPage {
+        excel,
         layout: Layout::new(&user, "problems", "问题整改")
             .with_notice(notice_text(q.notice.as_deref())),
         total: list.total,
