@@ -422,7 +422,31 @@ async fn every_ledger_round_trips_into_a_fresh_database() {
             assert_eq!(dx, dy, "{detail}{x}");
         }
     }
-    // Each entry was audited as the form's create is.
+    // Each entry was audited as the form's create is: the same entry for the same record.
+    async fn created(app: &TestApp, title: &str) -> Value {
+        let (after,): (String,) = zeren_storage::sqlx::query_as(
+            "SELECT after_json FROM audit_log WHERE action = 'record.create' AND after_json LIKE $1",
+        )
+        .bind(format!("%{title}%"))
+        .fetch_one(app.state.store.pool())
+        .await
+        .unwrap();
+        let mut v: Value = serde_json::from_str(&after).unwrap();
+        strip(&mut v);
+        v
+    }
+    for title in ["3月支委会", "党务干部培训班"] {
+        let entry = created(&b, title).await;
+        assert_eq!(created(&a, title).await, entry, "{title}");
+        assert_eq!(entry["title"], title);
+    }
+    assert_eq!(
+        created(&b, "3月支委会").await["attendance"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
     assert_eq!(audit_count(&b, "record.create").await, 4);
     assert_eq!(audit_count(&b, "member.create").await, 4);
     assert_eq!(audit_count(&b, "problem.create").await, 3);

@@ -530,24 +530,26 @@ pub async fn import(
         }
     }
     faults.into_result(())?;
-    let actor = user.actor();
+    let rows: Vec<u32> = planned.iter().map(|(row, _)| *row).collect();
+    let news: Vec<NewRecord> = planned.into_iter().map(|(_, new)| new).collect();
+    let summary = ImportSummary {
+        created: news.len(),
+        details: news
+            .iter()
+            .map(|n| n.attendance.as_ref().map_or(0, Vec::len))
+            .sum(),
+        lists: None,
+    };
+    // Thousands of rows: written together (each record still audited on its own).
     let mut tx = state.store.begin_write().await?;
-    let mut late = Faults::default();
-    let mut summary = ImportSummary::default();
-    for (row, new) in planned {
-        let details = new.attendance.as_ref().map_or(0, Vec::len);
-        match tx.create_record(new, &actor).await {
-            Ok(_) => {
-                summary.created += 1;
-                summary.details += details;
-            }
-            Err(e) => {
-                let e = refused(e)?;
-                late.push(main.error(row, column_of(e.field), e.message));
-            }
+    if let Err(refusals) = tx.create_records(news, &user.actor()).await? {
+        let mut late = Faults::default();
+        for (i, e) in refusals {
+            let e = refused(e)?;
+            late.push(main.error(rows[i], column_of(e.field), e.message));
         }
+        return late.into_result(summary);
     }
-    late.into_result(())?;
     tx.commit().await?;
     Ok(summary)
 }
