@@ -5,11 +5,10 @@
 //! metric after the import, as always; one without a target cannot be marked 已完成 by a
 //! workbook (销项 needs evidence or a linked record).
 
-use super::records::{too_many, CellFaults};
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, write_blocking, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet,
+    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
+    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;

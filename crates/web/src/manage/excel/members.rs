@@ -1,10 +1,9 @@
 //! 党员名册: one row per member, no second sheet.
 
-use super::records::{too_many, CellFaults};
 use super::sheet::{info, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, write_blocking, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet,
+    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
+    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
 };
 use crate::api::records::optional_day;
 use crate::auth::CurrentUser;

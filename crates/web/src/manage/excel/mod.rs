@@ -484,3 +484,41 @@ pub fn require_rows(main: &sheet::Table) -> Result<(), ImportError> {
     }
     Ok(())
 }
+
+/// The faults of one row's cells, gathered and then filed under the row.
+#[derive(Default)]
+pub struct CellFaults {
+    pub list: Vec<(Option<usize>, String)>,
+}
+
+impl CellFaults {
+    /// Files a fault at a column; answers `None` for the value that is missing.
+    pub fn add<T>(&mut self, col: usize, message: String) -> Option<T> {
+        self.list.push((Some(col), message));
+        None
+    }
+
+    /// The value, or its fault filed at the column.
+    pub fn take<T>(&mut self, col: usize, v: Result<T, Invalid>) -> Option<T> {
+        match v {
+            Ok(v) => Some(v),
+            Err(e) => self.add(col, e.message),
+        }
+    }
+
+    pub fn flush(&mut self, table: &sheet::Table, row: u32, faults: &mut Faults) {
+        for (col, m) in self.list.drain(..) {
+            faults.push(table.error(row, col, m));
+        }
+    }
+}
+
+pub fn too_many(total: i64) -> Invalid {
+    Invalid::new(
+        "org",
+        format!(
+            "符合条件的有{total}条，超过{}条，请按组织或日期缩小范围后分批导出",
+            sheet::MAX_ROWS
+        ),
+    )
+}

@@ -4,11 +4,10 @@
 //! rectification), 开始整改, 提交销号审核. 销号 needs evidence and a second person, so a row
 //! marked 已销号 is refused.
 
-use super::records::{too_many, CellFaults};
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, write_blocking, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet,
+    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
+    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;

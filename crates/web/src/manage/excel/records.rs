@@ -4,8 +4,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, write_blocking, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet,
+    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
+    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use zeren_domain::date::Day;
 use zeren_domain::permissions::Action;
 use zeren_domain::records::{absence_reason, field_label, OutletLevel, RecordField, RecordValues};
-use zeren_domain::{text, Invalid};
+use zeren_domain::text;
 use zeren_storage::{Attendance, Member, NewRecord, Org, RecordQuery};
 
 pub const LEDGER: &str = "工作纪实台账";
@@ -257,44 +257,6 @@ pub async fn export(
         file_name: super::file_name(LEDGER),
         bytes: workbook(&title, &lines).await?,
     })
-}
-
-/// The faults of one row's cells, gathered and then filed under the row.
-#[derive(Default)]
-pub(super) struct CellFaults {
-    pub list: Vec<(Option<usize>, String)>,
-}
-
-impl CellFaults {
-    /// Files a fault at a column; answers `None` for the value that is missing.
-    pub fn add<T>(&mut self, col: usize, message: String) -> Option<T> {
-        self.list.push((Some(col), message));
-        None
-    }
-
-    /// The value, or its fault filed at the column.
-    pub fn take<T>(&mut self, col: usize, v: Result<T, Invalid>) -> Option<T> {
-        match v {
-            Ok(v) => Some(v),
-            Err(e) => self.add(col, e.message),
-        }
-    }
-
-    pub fn flush(&mut self, table: &super::sheet::Table, row: u32, faults: &mut Faults) {
-        for (col, m) in self.list.drain(..) {
-            faults.push(table.error(row, col, m));
-        }
-    }
-}
-
-pub(super) fn too_many(total: i64) -> Invalid {
-    Invalid::new(
-        "org",
-        format!(
-            "符合条件的有{total}条，超过{}条，请按组织或日期缩小范围后分批导出",
-            super::sheet::MAX_ROWS
-        ),
-    )
 }
 
 /// 出席 / 缺席 as typed.

@@ -2,11 +2,10 @@
 //! one row per measure keyed by 风险点序号. The level is checked against the scores as in the
 //! form; a 复核日期 is recorded as the yearly review.
 
-use super::records::{too_many, CellFaults};
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, write_blocking, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet,
+    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
+    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;

@@ -262,11 +262,6 @@ pub struct Table {
 }
 
 impl Table {
-    /// Whether the column was in the workbook.
-    pub fn has(&self, col: usize) -> bool {
-        self.letters[col].is_some()
-    }
-
     /// An error at a cell of this sheet (`col: None` for the row as a whole).
     pub fn error(&self, row: u32, col: Option<usize>, message: impl Into<String>) -> RowError {
         let (letter, header) = match col {
