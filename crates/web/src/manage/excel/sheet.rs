@@ -559,6 +559,37 @@ mod tests {
     }
 
     #[test]
+    fn real_dates_read_back_as_days() {
+        // A workbook typed in Excel: a real date, a date typed as text, a headerless title.
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.set_name("台账").unwrap();
+        ws.write_string(0, 0, "序号").unwrap();
+        ws.write_string(0, 1, "日期").unwrap();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 3, 5).unwrap();
+        let fmt = Format::new().set_num_format("yyyy\"年\"m\"月\"d\"日\"");
+        ws.write_number(1, 0, 1).unwrap();
+        ws.write_datetime_with_format(1, 1, &date, &fmt).unwrap();
+        ws.write_number(2, 0, 2).unwrap();
+        ws.write_string(2, 1, "2023/3/6").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        const COLS: [Col; 2] = [req("序号", 6.0), req("日期", 12.0)];
+        let (tables, errors) = read(
+            &bytes,
+            &[SheetIn {
+                name: "台账",
+                cols: &COLS,
+                main: true,
+            }],
+        )
+        .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(tables[0].rows[0].cells, vec!["1", "2023-03-05"]);
+        assert_eq!(tables[0].rows[0].row, 2);
+        assert_eq!(tables[0].rows[1].cells, vec!["2", "2023/3/6"]);
+    }
+
+    #[test]
     fn what_is_not_a_workbook_is_refused() {
         for bytes in [
             b"".to_vec(),
