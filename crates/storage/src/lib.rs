@@ -341,7 +341,6 @@ pub fn redact(url: &str) -> String {
 pub struct WriteTx {
     tx: Transaction<'static, sqlx::Any>,
     _guard: OwnedMutexGuard<()>,
-    #[allow(dead_code)]
     backend: Backend,
     blob_dir: Option<PathBuf>,
     version: Arc<version::DataVersion>,
@@ -357,6 +356,11 @@ impl WriteTx {
     /// Appends an event to the audit chain inside this transaction.
     pub async fn audit(&mut self, event: AuditEvent) -> Result<i64> {
         audit::append(&mut self.tx, event).await
+    }
+
+    /// Appends events in order inside this transaction, several hundred per statement.
+    pub async fn audit_many(&mut self, events: Vec<AuditEvent>) -> Result<()> {
+        audit::append_many(&mut self.tx, self.backend, events).await
     }
 }
 
@@ -411,6 +415,17 @@ pub(crate) fn storable(text: &str) -> bool {
 /// declaration then refuses a real number on the same connection.
 pub(crate) fn real_text(v: Option<f64>) -> Option<String> {
     v.map(|x| x.to_string())
+}
+
+/// How many rows one multi-row INSERT of `columns` columns should carry. SQLite looks a `$n`
+/// parameter up by name, one at a time, so thousands of them in one statement cost more than
+/// the statements they save: a few hundred parameters there; PostgreSQL takes thousands.
+pub(crate) fn rows_per_insert(backend: Backend, columns: usize) -> usize {
+    let params = match backend {
+        Backend::Sqlite => 400,
+        Backend::Postgres => 7200,
+    };
+    (params / columns.max(1)).max(1)
 }
 
 /// Reads a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.

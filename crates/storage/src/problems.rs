@@ -558,6 +558,28 @@ impl Store {
         rows.iter().map(measure_from_row).collect()
     }
 
+    /// The live measures of many problems (for workbooks), by problem, oldest first.
+    pub async fn measures_of_problems(&self, ids: &[i64]) -> Result<Vec<Measure>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "{MEASURE_SELECT} WHERE m.problem_id IN ({list}) AND m.voided = FALSE \
+                 ORDER BY m.problem_id, m.id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push(measure_from_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn problem_measure(&self, id: i64) -> Result<Measure> {
         let row = sqlx::query(&format!("{MEASURE_SELECT} WHERE m.id = $1"))
             .bind(id)

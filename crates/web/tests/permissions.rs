@@ -259,6 +259,27 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("POST", "/api/v1/report-templates/learn"), Only(TEMPLATES)),
         (("GET", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
         (("PUT", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
+        // Excel in and out: export with the ledger's view, import with its create route's.
+        (("GET", "/api/v1/records/export"), Any),
+        (("POST", "/api/v1/records/import"), Only(RECORD)),
+        (("GET", "/api/v1/members/export"), Any),
+        (("POST", "/api/v1/members/import"), Only(RECORD)),
+        (("GET", "/api/v1/problems/export"), Any),
+        (("POST", "/api/v1/problems/import"), Only(RECORD)),
+        (("GET", "/api/v1/risks/export"), Any),
+        (("POST", "/api/v1/risks/import"), Only(RECORD)),
+        (("GET", "/api/v1/lists/export"), Any),
+        (("POST", "/api/v1/lists/import"), Only(RECORD)),
+        (("GET", "/records/export"), Any),
+        (("POST", "/records/import"), Only(RECORD)),
+        (("GET", "/members/export"), Any),
+        (("POST", "/members/import"), Only(RECORD)),
+        (("GET", "/problems/export"), Any),
+        (("POST", "/problems/import"), Only(RECORD)),
+        (("GET", "/risks/export"), Any),
+        (("POST", "/risks/import"), Only(RECORD)),
+        (("GET", "/lists/export"), Any),
+        (("POST", "/lists/import"), Only(RECORD)),
     ])
 }
 

@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod check;
+// Excel in and out for every ledger.
+pub mod excel;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;
@@ -171,8 +173,18 @@ impl Modify for BearerAuth {
         report_templates::show,
         report_templates::put,
         report_templates::learn,
+        excel::export_records,
+        excel::import_records,
+        excel::export_members,
+        excel::import_members,
+        excel::export_problems,
+        excel::import_problems,
+        excel::export_risks,
+        excel::import_risks,
+        excel::export_lists,
+        excel::import_lists,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, excel::ImportFaults, crate::manage::excel::RowError, crate::manage::excel::ImportSummary)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod check;
+// Excel in and out for every ledger (台账).
+pub mod excel;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;

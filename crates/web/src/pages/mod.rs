@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod check;
+pub mod excel;
 pub mod home;
 pub mod lists;
 pub mod login;

@@ -189,6 +189,7 @@ pub struct ProblemsPage {
     pub prev_href: String,
     pub next_href: String,
     pub can_record: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 const PER_PAGE: i64 = 50;
@@ -290,7 +291,9 @@ pub async fn index(
             class: s.code(),
         });
     }
+    let excel = super::excel::ExcelBar::new(&user, "/problems", &query_string(&form.pairs()));
     let page = ProblemsPage {
+        excel,
         layout: Layout::new(&user, "problems", "问题整改")
             .with_notice(notice_text(q.notice.as_deref())),
         total: list.total,
