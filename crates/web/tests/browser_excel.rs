@@ -48,6 +48,7 @@ async fn the_import_form_lists_each_fault_in_chinese_then_imports() {
     b.login("shuji", USER_PASSWORD).await;
     b.goto("/records").await;
     b.click("#excel-bar summary").await;
+    b.shot("x00-records-excel-bar").await;
     b.client
         .find(fantoccini::Locator::Css("#excel-file"))
         .await
