@@ -32,6 +32,30 @@ impl Frequency {
         }
     }
 
+    /// The running period in words: 本月, 本季度, 本年度.
+    pub fn this_period(self) -> &'static str {
+        match self {
+            Frequency::Monthly => "本月",
+            Frequency::Quarterly => "本季度",
+            Frequency::Yearly => "本年度",
+        }
+    }
+
+    /// The calendar month, quarter or year that contains `day`: the period a rule's meetings
+    /// are owed in while it runs (本期).
+    pub fn period_of(self, day: Day) -> Period {
+        let (first_month, last_month) = match self {
+            Frequency::Monthly => (day.month(), day.month()),
+            Frequency::Quarterly => (day.quarter() * 3 - 2, day.quarter() * 3),
+            Frequency::Yearly => (1, 12),
+        };
+        let from = Day::from_ymd(day.year(), first_month, 1).unwrap_or(day);
+        let to = Day::from_ymd(day.year(), last_month, 1)
+            .map(Day::month_end)
+            .unwrap_or(day);
+        Period { from, to }
+    }
+
     pub fn parse(text: &str) -> Result<Frequency, Invalid> {
         let t = text.trim();
         Frequency::ALL
@@ -201,6 +225,32 @@ mod tests {
         assert_eq!(should_hold(&twice, y, today), 20);
         twice.times = 0;
         assert_eq!(should_hold(&twice, y, today), 0);
+    }
+
+    #[test]
+    fn the_running_period_of_each_frequency() {
+        let today = d("2026-11-22");
+        let m = Frequency::Monthly.period_of(today);
+        assert_eq!(
+            (m.from.text(), m.to.text()),
+            ("2026-11-01".into(), "2026-11-30".into())
+        );
+        let q = Frequency::Quarterly.period_of(today);
+        assert_eq!(
+            (q.from.text(), q.to.text()),
+            ("2026-10-01".into(), "2026-12-31".into())
+        );
+        let y = Frequency::Yearly.period_of(today);
+        assert_eq!(
+            (y.from.text(), y.to.text()),
+            ("2026-01-01".into(), "2026-12-31".into())
+        );
+        let feb = Frequency::Quarterly.period_of(d("2024-02-29"));
+        assert_eq!(
+            (feb.from.text(), feb.to.text()),
+            ("2024-01-01".into(), "2024-03-31".into())
+        );
+        assert_eq!(Frequency::Quarterly.this_period(), "本季度");
     }
 
     #[test]

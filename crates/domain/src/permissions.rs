@@ -170,20 +170,26 @@ impl Permissions {
 
     /// The subtrees in which `action` is allowed, without nested duplicates.
     pub fn scope(&self, action: Action) -> Scope {
-        let mut roots: Vec<OrgPath> = self
-            .grants
-            .iter()
-            .filter(|g| action.allowed_roles().contains(&g.role))
-            .map(|g| g.org_path.clone())
-            .collect();
-        roots.sort_by_key(|p| p.depth());
-        let mut kept: Vec<OrgPath> = Vec::new();
-        for r in roots {
-            if !kept.iter().any(|k| k.covers(&r)) {
-                kept.push(r);
-            }
-        }
-        Scope { roots: kept }
+        roots_of(
+            self.grants
+                .iter()
+                .filter(|g| action.allowed_roles().contains(&g.role)),
+        )
+    }
+
+    /// The subtrees the account answers for as a whole (本单位), where `action` is allowed:
+    /// grants of the roles that carry an organization's work rather than a portfolio in it —
+    /// the secretary (第一责任人), a branch secretary and the clerk who records its work
+    /// (党务工作者). The home page (工作台) shows them their organizations' list items and
+    /// 三会一课 as well as what they own themselves; a leader answers for his own items
+    /// (一岗双责), an inspector supervises and a viewer reads, so theirs is only what they own.
+    pub fn charge_scope(&self, action: Action) -> Scope {
+        roots_of(self.grants.iter().filter(|g| {
+            matches!(
+                g.role,
+                Role::Secretary | Role::BranchSecretary | Role::Clerk
+            ) && action.allowed_roles().contains(&g.role)
+        }))
     }
 
     /// Every action the account has somewhere, for the "my permissions" page.
@@ -200,6 +206,19 @@ impl Permissions {
     pub fn may_grant(&self, path: &OrgPath) -> bool {
         self.can(Action::ManageAccounts, path)
     }
+}
+
+/// The grants' organizations as a scope, without nested duplicates.
+fn roots_of<'a>(grants: impl Iterator<Item = &'a Grant>) -> Scope {
+    let mut roots: Vec<OrgPath> = grants.map(|g| g.org_path.clone()).collect();
+    roots.sort_by_key(|p| p.depth());
+    let mut kept: Vec<OrgPath> = Vec::new();
+    for r in roots {
+        if !kept.iter().any(|k| k.covers(&r)) {
+            kept.push(r);
+        }
+    }
+    Scope { roots: kept }
 }
 
 #[cfg(test)]
@@ -275,6 +294,33 @@ mod tests {
         assert!(top.can_at_top(Action::ViewAudit));
         assert!(!branch.can_at_top(Action::ViewAudit));
         assert!(!Permissions::new(vec![grant(Role::Clerk, "/1/")]).can_at_top(Action::ViewAudit));
+    }
+
+    #[test]
+    fn charge_is_the_organizations_a_role_carries_as_a_whole() {
+        let p = Permissions::new(vec![
+            grant(Role::Leader, "/1/"),
+            grant(Role::BranchSecretary, "/1/5/"),
+            grant(Role::Clerk, "/2/"),
+            grant(Role::Clerk, "/2/7/"),
+            grant(Role::Viewer, "/3/"),
+        ]);
+        assert_eq!(
+            p.charge_scope(Action::RecordWork).roots,
+            vec![OrgPath("/2/".into()), OrgPath("/1/5/".into())]
+        );
+        // The clerk may not approve: only the branch is left.
+        assert_eq!(
+            p.charge_scope(Action::Approve).roots,
+            vec![OrgPath("/1/5/".into())]
+        );
+        let leader = Permissions::new(vec![grant(Role::Leader, "/1/")]);
+        assert!(leader.charge_scope(Action::ViewOrgs).is_empty());
+        let secretary = Permissions::new(vec![grant(Role::Secretary, "/1/")]);
+        assert_eq!(
+            secretary.charge_scope(Action::RecordWork).roots,
+            vec![OrgPath("/1/".into())]
+        );
     }
 
     #[test]

@@ -38,6 +38,64 @@ pub(crate) async fn append(tx: &mut Transaction<'static, Any>, event: AuditEvent
     Ok(seq)
 }
 
+/// Appends many events in order (a workbook's import): the chain's head is read once and the
+/// entries are inserted several hundred per statement.
+pub(crate) async fn append_many(
+    tx: &mut Transaction<'static, Any>,
+    backend: crate::Backend,
+    events: Vec<AuditEvent>,
+) -> Result<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let last: Option<(i64, String)> =
+        sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (mut seq, mut prev) = match last {
+        Some((seq, hash)) => (seq, hash),
+        None => (0, GENESIS.to_string()),
+    };
+    let mut entries = Vec::with_capacity(events.len());
+    for event in events {
+        seq += 1;
+        let entry = AuditEntry::seal(seq, clock::now_text(), event, prev);
+        prev = entry.hash.clone();
+        entries.push(entry);
+    }
+    for chunk in entries.chunks(crate::rows_per_insert(backend, 12)) {
+        let mut sql = format!("INSERT INTO audit_log ({COLUMNS}) VALUES ");
+        for j in 0..chunk.len() {
+            if j > 0 {
+                sql.push_str(", ");
+            }
+            let b = j * 12;
+            let cells: Vec<String> = (1..=12).map(|c| format!("${}", b + c)).collect();
+            sql.push_str(&format!("({})", cells.join(", ")));
+        }
+        // Not cached on PostgreSQL: NULLs (no actor, no "before") must not fix a parameter's
+        // type there.
+        let mut q = sqlx::query(&sql).persistent(backend == crate::Backend::Sqlite);
+        for e in chunk {
+            q = q
+                .bind(e.seq)
+                .bind(e.at.as_str())
+                .bind(e.event.actor_id)
+                .bind(e.event.actor.as_str())
+                .bind(e.event.address.as_str())
+                .bind(e.event.action.as_str())
+                .bind(e.event.object_type.as_str())
+                .bind(e.event.object_id.as_str())
+                .bind(e.event.before.as_deref())
+                .bind(e.event.after.as_deref())
+                .bind(e.prev_hash.as_str())
+                .bind(e.hash.as_str());
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
 const COLUMNS: &str = "seq, at, actor_id, actor, address, action, object_type, object_id, \
                        before_json, after_json, prev_hash, hash";
 

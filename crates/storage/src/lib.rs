@@ -33,8 +33,8 @@ pub use discipline::{
 };
 pub use lists::system_actor;
 pub use lists::{
-    ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList, Owner,
-    Progress, ProgressView, RespList,
+    DeskItems, ItemFields, ItemView, LinkedRecord, ListChange, ListItem, ListSummary, NewList,
+    Owner, Progress, ProgressView, RespList,
 };
 pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};
@@ -44,8 +44,8 @@ pub use problems::{
     ProblemBatch, ProblemChange, ProblemEvent, ProblemFilter, ProblemPage,
 };
 pub use records::{
-    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingRow, NewRecord, RecordChange,
-    RecordPage, RecordQuery, WorkRecord,
+    Attendance, AttendanceRow, Finding, ItemRef, MeetingCell, MeetingDue, MeetingRow, NewRecord,
+    RecordChange, RecordPage, RecordQuery, WorkRecord,
 };
 pub use reports::{NewReport, Report, ReportFilter, ReportPage, ReportTemplate, ReportVersion};
 pub use risks::{
@@ -126,6 +126,30 @@ fn blob_dir_for(url: &str) -> Option<PathBuf> {
     }
     let parent = Path::new(file).parent()?;
     Some(parent.join("attachments"))
+}
+
+/// Where `zeren backup --to X.db` puts the evidence files: the folder `X.db.attachments`
+/// beside it (restore it as `attachments` beside the database file).
+pub fn backup_attachments_dir(target: &Path) -> PathBuf {
+    let mut name = target.file_name().unwrap_or_default().to_os_string();
+    name.push(".attachments");
+    target.with_file_name(name)
+}
+
+/// Copies the files of a folder tree (leaving out unfinished `.tmp` writes).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&path, &dest)?;
+        } else if path.extension().is_none_or(|e| e != "tmp") {
+            std::fs::copy(&path, &dest)?;
+        }
+    }
+    Ok(())
 }
 
 /// A SQLite URL for a data folder: `<dir>/zeren.db`, created if missing.
@@ -259,11 +283,25 @@ impl Store {
                 target.display()
             )));
         }
+        let files_to = backup_attachments_dir(target);
+        if files_to.exists() {
+            return Err(StorageError::Unsupported(format!(
+                "备份的证据文件目录已存在：{}",
+                files_to.display()
+            )));
+        }
         let target = target.to_string_lossy().to_string();
         sqlx::query("VACUUM INTO $1")
             .bind(target)
             .execute(&self.pool)
             .await?;
+        // Evidence files are written before the rows that name them commit, and never change
+        // (named by their SHA-256): copying them after the database copy misses none it names.
+        if let Some(from) = self.blob_dir.clone().filter(|d| d.is_dir()) {
+            tokio::task::spawn_blocking(move || copy_tree(&from, &files_to))
+                .await
+                .map_err(|e| StorageError::Unsupported(e.to_string()))??;
+        }
         Ok(())
     }
 
@@ -303,7 +341,6 @@ pub fn redact(url: &str) -> String {
 pub struct WriteTx {
     tx: Transaction<'static, sqlx::Any>,
     _guard: OwnedMutexGuard<()>,
-    #[allow(dead_code)]
     backend: Backend,
     blob_dir: Option<PathBuf>,
     version: Arc<version::DataVersion>,
@@ -319,6 +356,11 @@ impl WriteTx {
     /// Appends an event to the audit chain inside this transaction.
     pub async fn audit(&mut self, event: AuditEvent) -> Result<i64> {
         audit::append(&mut self.tx, event).await
+    }
+
+    /// Appends events in order inside this transaction, several hundred per statement.
+    pub async fn audit_many(&mut self, events: Vec<AuditEvent>) -> Result<()> {
+        audit::append_many(&mut self.tx, self.backend, events).await
     }
 }
 
@@ -373,6 +415,17 @@ pub(crate) fn storable(text: &str) -> bool {
 /// declaration then refuses a real number on the same connection.
 pub(crate) fn real_text(v: Option<f64>) -> Option<String> {
     v.map(|x| x.to_string())
+}
+
+/// How many rows one multi-row INSERT of `columns` columns should carry. SQLite looks a `$n`
+/// parameter up by name, one at a time, so thousands of them in one statement cost more than
+/// the statements they save: a few hundred parameters there; PostgreSQL takes thousands.
+pub(crate) fn rows_per_insert(backend: Backend, columns: usize) -> usize {
+    let params = match backend {
+        Backend::Sqlite => 400,
+        Backend::Postgres => 7200,
+    };
+    (params / columns.max(1)).max(1)
 }
 
 /// Reads a boolean column: BOOLEAN on PostgreSQL, INTEGER 0/1 on SQLite.

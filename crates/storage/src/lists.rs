@@ -6,6 +6,7 @@
 //! Every change is audited with before and after; nothing is deleted (voided with a reason).
 
 use crate::orgs::Actor;
+use crate::qbuild::{bind, bind_as, Where};
 use crate::{Result, StorageError, Store, WriteTx};
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -428,6 +429,43 @@ fn subtree(path: &str) -> String {
     format!("{path}%")
 }
 
+/// The conditions of [`Store::desk_items`].
+fn desk_where(account_id: i64, view: &Scope, charge: &Scope, today: Day) -> Where {
+    let mut w = Where::default();
+    w.push("i.status = 'open' AND i.voided = FALSE AND l.voided = FALSE".into());
+    w.scope("i.org_path", view);
+    let me = w.int(account_id);
+    let mut whose = vec![format!("i.owner_account_id = {me}")];
+    for root in &charge.roots {
+        let p = w.text(subtree(root.as_str()));
+        whose.push(format!("i.org_path LIKE {p}"));
+    }
+    w.push(format!("({})", whose.join(" OR ")));
+    let month_end = w.text(today.month_end().text());
+    let year = w.int(i64::from(today.year()));
+    let mut when = vec![
+        format!("i.due_on <= {month_end}"),
+        format!("(i.recurrence = 'monthly' AND l.year = {year})"),
+    ];
+    // A quarterly item is due again in each quarter's last month.
+    if today.month().is_multiple_of(3) {
+        when.push(format!("(i.recurrence = 'quarterly' AND l.year = {year})"));
+    }
+    w.push(format!("({})", when.join(" OR ")));
+    w
+}
+
+/// A person's list items on the home page: the first rows and the counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DeskItems {
+    /// Overdue first, then soonest due.
+    pub rows: Vec<ItemView>,
+    /// Every item that matched.
+    pub total: i64,
+    /// Of which past their due day.
+    pub overdue: i64,
+}
+
 impl Store {
     /// One list, voided or not.
     pub async fn resp_list(&self, id: i64) -> Result<RespList> {
@@ -577,6 +615,53 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(item_view_from_row).collect()
+    }
+
+    /// A person's list items for the home page (工作台): open items of live lists inside
+    /// `view` that are the account's own (责任领导) or carried out inside `charge` (the
+    /// organizations the person answers for as a whole), and that fall due by the end of
+    /// `today`'s month — due this month, overdue whatever their year, or recurring this month
+    /// (monthly items of this year's lists; quarterly ones in a quarter's last month).
+    /// Overdue first, then soonest due; at most `limit` rows, with the counts.
+    pub async fn desk_items(
+        &self,
+        account_id: i64,
+        view: &Scope,
+        charge: &Scope,
+        today: Day,
+        limit: i64,
+    ) -> Result<DeskItems> {
+        let from = " FROM list_items i JOIN resp_lists l ON l.id = i.list_id";
+        let mut w = desk_where(account_id, view, charge, today);
+        let t = w.text(today.text());
+        let (total, overdue): (i64, i64) = bind_as(
+            sqlx::query_as(&format!(
+                "SELECT COUNT(*), \
+                 CAST(COALESCE(SUM(CASE WHEN i.due_on < {t} THEN 1 ELSE 0 END), 0) AS BIGINT)\
+                 {from}{}",
+                w.sql()
+            )),
+            w.args(),
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let mut w = desk_where(account_id, view, charge, today);
+        let lim = w.int(limit.clamp(1, 1000));
+        let rows = bind(
+            sqlx::query(&format!(
+                "{}{} ORDER BY i.due_on, i.id LIMIT {lim}",
+                item_view_select(),
+                w.sql()
+            )),
+            w.args(),
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(DeskItems {
+            rows: rows.iter().map(item_view_from_row).collect::<Result<_>>()?,
+            total,
+            overdue,
+        })
     }
 
     /// The open items of live lists carried out inside the subtree whose due day is before

@@ -215,6 +215,9 @@ pub struct ProblemFilter {
     pub batch_id: Option<i64>,
     /// Problems with an open measure past its deadline.
     pub overdue_only: bool,
+    /// Problems with a live measure owned by this account (with `overdue_only`: an overdue
+    /// one), for "my measures".
+    pub measure_owner: Option<i64>,
     /// Part of the description or category.
     pub text: Option<String>,
     /// Voided problems instead of live ones.
@@ -237,6 +240,7 @@ impl ProblemFilter {
             status: None,
             batch_id: None,
             overdue_only: false,
+            measure_owner: None,
             text: None,
             voided: false,
             today,
@@ -445,11 +449,19 @@ fn list_where(f: &ProblemFilter) -> Where {
         let p = w.int(b);
         w.push(format!("p.batch_id = {p}"));
     }
+    let mut measure = Vec::new();
     if f.overdue_only {
         let today = w.text(f.today.text());
+        measure.push(format!("m.status = 'open' AND m.deadline < {today}"));
+    }
+    if let Some(o) = f.measure_owner {
+        let owner = w.int(o);
+        measure.push(format!("m.owner_account_id = {owner}"));
+    }
+    if !measure.is_empty() {
         w.push(format!(
-            "p.id IN (SELECT m.problem_id FROM problem_measures m WHERE m.status = 'open' \
-             AND m.deadline < {today} AND m.voided = FALSE)"
+            "p.id IN (SELECT m.problem_id FROM problem_measures m WHERE {} AND m.voided = FALSE)",
+            measure.join(" AND ")
         ));
     }
     if let Some(t) = f.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
@@ -567,6 +579,28 @@ impl Store {
         rows.iter().map(measure_from_row).collect()
     }
 
+    /// The live measures of many problems (for workbooks), by problem, oldest first.
+    pub async fn measures_of_problems(&self, ids: &[i64]) -> Result<Vec<Measure>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "{MEASURE_SELECT} WHERE m.problem_id IN ({list}) AND m.voided = FALSE \
+                 ORDER BY m.problem_id, m.id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push(measure_from_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn problem_measure(&self, id: i64) -> Result<Measure> {
         let row = sqlx::query(&format!("{MEASURE_SELECT} WHERE m.id = $1"))
             .bind(id)
@@ -667,6 +701,56 @@ impl Store {
             });
         }
         Ok((out, total))
+    }
+
+    /// Live problems waiting for 销号 review (已整改待审核) inside `scope` — where the reader
+    /// may approve — except those `reviewer` submitted himself, since 销号 is by someone other
+    /// than the submitter. Longest waiting first; at most `limit` of them and how many there
+    /// are.
+    pub async fn awaiting_review(
+        &self,
+        scope: &Scope,
+        reviewer: i64,
+        today: Day,
+        limit: i64,
+    ) -> Result<(Vec<Problem>, i64)> {
+        let conditions = |w: &mut Where| {
+            w.scope("p.org_path", scope);
+            let s = w.text(ProblemStatus::AwaitingReview.code());
+            let r = w.int(reviewer);
+            w.push(format!(
+                "p.voided = FALSE AND p.status = {s} \
+                 AND (p.submitted_by IS NULL OR p.submitted_by <> {r})"
+            ));
+        };
+        let mut w = Where::default();
+        conditions(&mut w);
+        let (total,): (i64,) = bind_as(
+            sqlx::query_as(&format!("SELECT COUNT(*) FROM problems p{}", w.sql())),
+            w.args(),
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        let mut w = Where::default();
+        let t = w.text(today.text());
+        conditions(&mut w);
+        let lim = w.int(limit.clamp(1, 1000));
+        let order = "p.submitted_at, p.id";
+        let rows = bind(
+            sqlx::query(&format!(
+                "{} WHERE p.id IN (SELECT p.id FROM problems p{} ORDER BY {order} LIMIT {lim}) \
+                 ORDER BY {order}",
+                select(&t),
+                w.sql()
+            )),
+            w.args(),
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((
+            rows.iter().map(problem_from_row).collect::<Result<_>>()?,
+            total,
+        ))
     }
 
     /// The organization path of a live work record (the record that found a problem), or

@@ -8,7 +8,7 @@
 //! Also here: the 三会一课 rules (built-in, overridden per organization kind in
 //! `meeting_rules`) and "should hold vs. held" per branch over a period.
 
-use crate::members::{bind_all, contains_pattern, invalid, roots_clause, Bind};
+use crate::members::{bind_all, contains_pattern, invalid, roots_clause, Bind, LedgerOrg};
 use crate::orgs::Actor;
 use crate::{Result, StorageError, Store, WriteTx};
 use serde::Serialize;
@@ -19,6 +19,7 @@ use zeren_domain::clock;
 use zeren_domain::date::{Day, Period};
 use zeren_domain::meetings::{self, Frequency, MeetingRule};
 use zeren_domain::org::{OrgKind, OrgPath};
+use zeren_domain::permissions::Scope;
 
 use zeren_domain::records::{builtin_types, OutletLevel, RecordField, RecordType, RecordValues};
 
@@ -478,6 +479,38 @@ impl Store {
         rows.iter().map(attendance_from_row).collect()
     }
 
+    /// The attendance of many records (for workbooks), each row with the member's
+    /// organization code: by record, present first.
+    pub async fn attendance_of_records(
+        &self,
+        ids: &[i64],
+    ) -> Result<Vec<(i64, String, AttendanceRow)>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "SELECT a.record_id, o.code AS member_org_code, a.member_id, \
+                 m.name AS member_name, a.present, a.absence_reason FROM record_attendance a \
+                 JOIN members m ON m.id = a.member_id JOIN orgs o ON o.id = m.org_id \
+                 WHERE a.record_id IN ({list}) ORDER BY a.record_id, a.present DESC, a.member_id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push((
+                    r.try_get("record_id")?,
+                    r.try_get("member_org_code")?,
+                    attendance_from_row(r)?,
+                ));
+            }
+        }
+        Ok(out)
+    }
+
     /// The ids of the list items a record fulfils.
     pub async fn record_item_ids(&self, record_id: i64) -> Result<Vec<i64>> {
         let rows: Vec<(i64,)> = sqlx::query_as(
@@ -669,6 +702,115 @@ impl Store {
         }
         Ok(out)
     }
+    /// The 三会一课 still owed in the running periods (本期尚需召开): for every active
+    /// organization in the scope that a rule applies to, each rule whose meetings held in the
+    /// month, quarter or year containing `today` are fewer than it asks for. Held meetings are
+    /// counted in one grouped query; the periods ending soonest come first, then the tree.
+    pub async fn meetings_due(&self, scope: &Scope, today: Day) -> Result<Vec<MeetingDue>> {
+        let rules: Vec<MeetingRule> = self
+            .meeting_rules()
+            .await?
+            .into_iter()
+            .filter(|r| r.times > 0)
+            .collect();
+        let orgs: Vec<_> = self
+            .orgs_in(scope)
+            .await?
+            .into_iter()
+            .filter(|o| o.active && rules.iter().any(|r| r.org_kind == o.kind.code()))
+            .collect();
+        if orgs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let types = self.record_types_all().await?;
+        let id_list = orgs
+            .iter()
+            .map(|o| o.id.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        let month = Frequency::Monthly.period_of(today);
+        let quarter = Frequency::Quarterly.period_of(today);
+        let year = Frequency::Yearly.period_of(today);
+        // One pass over the year's records: each counted in the windows it falls in.
+        let held_rows: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
+            "SELECT org_id, type_code, \
+             CAST(COALESCE(SUM(CASE WHEN held_on >= $1 AND held_on <= $2 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN held_on >= $3 AND held_on <= $4 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             COUNT(*) \
+             FROM work_records WHERE org_id IN ({id_list}) AND voided = FALSE \
+             AND held_on >= $5 AND held_on <= $6 GROUP BY org_id, type_code"
+        ))
+        .bind(month.from.text())
+        .bind(month.to.text())
+        .bind(quarter.from.text())
+        .bind(quarter.to.text())
+        .bind(year.from.text())
+        .bind(year.to.text())
+        .fetch_all(&self.pool)
+        .await?;
+        let held: HashMap<(i64, String), [i64; 3]> = held_rows
+            .into_iter()
+            .map(|(o, t, m, q, y)| ((o, t), [m, q, y]))
+            .collect();
+        let mut out = Vec::new();
+        for (position, org) in orgs.iter().enumerate() {
+            for (rule_no, r) in rules
+                .iter()
+                .filter(|r| r.org_kind == org.kind.code())
+                .enumerate()
+            {
+                let counts = held
+                    .get(&(org.id, r.type_code.clone()))
+                    .copied()
+                    .unwrap_or_default();
+                let held = match r.frequency {
+                    Frequency::Monthly => counts[0],
+                    Frequency::Quarterly => counts[1],
+                    Frequency::Yearly => counts[2],
+                };
+                if held >= r.times {
+                    continue;
+                }
+                out.push((
+                    (r.frequency.period_of(today).to, position, rule_no),
+                    MeetingDue {
+                        org_id: org.id,
+                        org_code: org.code.clone(),
+                        org_name: org.name.clone(),
+                        type_code: r.type_code.clone(),
+                        type_name: types
+                            .iter()
+                            .find(|t| t.code == r.type_code)
+                            .map(|t| t.name.clone())
+                            .unwrap_or_else(|| r.type_code.clone()),
+                        frequency: r.frequency,
+                        period: r.frequency.period_of(today),
+                        should: r.times,
+                        held,
+                    },
+                ));
+            }
+        }
+        out.sort_by_key(|(key, _)| *key);
+        Ok(out.into_iter().map(|(_, d)| d).collect())
+    }
+}
+
+/// A kind of meeting an organization still owes in the running period (本期尚需召开).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingDue {
+    pub org_id: i64,
+    pub org_code: String,
+    pub org_name: String,
+    pub type_code: String,
+    pub type_name: String,
+    pub frequency: Frequency,
+    /// The month, quarter or year containing the day asked about.
+    pub period: Period,
+    /// 应开: what the rule asks for in the period.
+    pub should: i64,
+    /// 已开 so far in the period.
+    pub held: i64,
 }
 
 /// One organization's 三会一课 figures over a period.
@@ -726,9 +868,8 @@ impl WriteTx {
         rows.iter().map(attendance_from_row).collect()
     }
 
-    /// A record type by code; one switched off since is found only when `keep` names it
-    /// (a record keeps its type).
-    async fn record_type_for(&mut self, code: &str, keep: Option<&str>) -> Result<RecordType> {
+    /// The record types, read inside this transaction; switched-off additions only when asked.
+    async fn record_type_list(&mut self, with_inactive: bool) -> Result<Vec<RecordType>> {
         let rows = sqlx::query(
             "SELECT code, name, config, active FROM catalog_entries WHERE kind = 'record_type'",
         )
@@ -745,14 +886,18 @@ impl WriteTx {
                 ))
             })
             .collect::<Result<Vec<_>>>()?;
+        Ok(types_from(entries, with_inactive))
+    }
+
+    /// A record type by code; one switched off since is found only when `keep` names it
+    /// (a record keeps its type).
+    async fn record_type_for(&mut self, code: &str, keep: Option<&str>) -> Result<RecordType> {
         let with_inactive = keep == Some(code);
-        types_from(entries, with_inactive)
+        self.record_type_list(with_inactive)
+            .await?
             .into_iter()
             .find(|t| t.code == code)
-            .ok_or_else(|| StorageError::Rejected {
-                field: "type",
-                message: "请选择有效的纪实类型".into(),
-            })
+            .ok_or_else(unknown_type)
     }
 
     /// Checks attendance: members of the organization's subtree, each once, not voided, on
@@ -893,12 +1038,17 @@ impl WriteTx {
         .bind(&now)
         .fetch_one(&mut *self.tx)
         .await?;
-        if let Some(list) = &attendance {
-            self.write_attendance(id, list).await?;
-            self.fill_person_times(id, v.person_times).await?;
-        }
+        let rows = match &attendance {
+            Some(list) => {
+                self.write_attendance(id, list).await?;
+                self.fill_person_times(id, v.person_times).await?;
+                self.attendance(id).await?
+            }
+            // A new record without attendance has none to read back (one query less per
+            // record, which counts when a workbook brings thousands).
+            None => Vec::new(),
+        };
         let record = self.record(id).await?;
-        let rows = self.attendance(id).await?;
         self.audit(actor.event(
             "record.create",
             "record",
@@ -911,6 +1061,193 @@ impl WriteTx {
         ))
         .await?;
         Ok(record)
+    }
+
+    /// Records many meetings or activities at once (a workbook's import). Each is checked as
+    /// [`WriteTx::create_record`] checks it; when none is refused, all are written with
+    /// multi-row inserts and each gets the audit entry `create_record` appends
+    /// (`record.create`, with the record and its attendance), in order. Refusals come back
+    /// with the position of the record concerned, and then nothing has been written.
+    pub async fn create_records(
+        &mut self,
+        news: Vec<NewRecord>,
+        actor: &Actor,
+    ) -> Result<std::result::Result<Vec<WorkRecord>, Vec<(usize, StorageError)>>> {
+        let today = Day::today();
+        let types = self.record_type_list(false).await?;
+        let mut ids: Vec<i64> = news.iter().map(|n| n.org_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut orgs: HashMap<i64, LedgerOrg> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "SELECT id, path, name, active FROM orgs WHERE id IN ({list})"
+            ))
+            .fetch_all(&mut *self.tx)
+            .await?;
+            for row in &rows {
+                let org = LedgerOrg {
+                    id: row.try_get("id")?,
+                    path: OrgPath(row.try_get("path")?),
+                    name: row.try_get("name")?,
+                    active: crate::get_bool(row, "active")?,
+                };
+                orgs.insert(org.id, org);
+            }
+        }
+        let mut refused = Vec::new();
+        let mut checked = Vec::with_capacity(news.len());
+        for (i, new) in news.into_iter().enumerate() {
+            let Some(ty) = types.iter().find(|t| t.code == new.type_code) else {
+                refused.push((i, unknown_type()));
+                continue;
+            };
+            let v = match new.values.check(ty, today) {
+                Ok(v) => v,
+                Err(e) => {
+                    refused.push((i, invalid(e)));
+                    continue;
+                }
+            };
+            let org = match orgs.get(&new.org_id) {
+                None => {
+                    refused.push((i, StorageError::NotFound("organization")));
+                    continue;
+                }
+                Some(o) if !o.active => {
+                    refused.push((
+                        i,
+                        StorageError::Rejected {
+                            field: "org",
+                            message: format!("“{}”已停用，不能再登记", o.name),
+                        },
+                    ));
+                    continue;
+                }
+                Some(o) => o,
+            };
+            let attendance = match &new.attendance {
+                Some(list) => match self.check_attendance(&org.path, ty, list, &[]).await {
+                    Ok(a) => Some(a),
+                    Err(e @ StorageError::Rejected { .. }) => {
+                        refused.push((i, e));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                },
+                None => None,
+            };
+            checked.push((org.id, org.path.clone(), ty.code.clone(), v, attendance));
+        }
+        if !refused.is_empty() {
+            return Ok(Err(refused));
+        }
+        if checked.is_empty() {
+            return Ok(Ok(Vec::new()));
+        }
+        // Ids assigned here (writers are serialised), so that one statement inserts hundreds.
+        let (max,): (Option<i64>,) = sqlx::query_as("SELECT MAX(id) FROM work_records")
+            .fetch_one(&mut *self.tx)
+            .await?;
+        let first = max.unwrap_or(0) + 1;
+        let now = clock::now_text();
+        const COLUMNS: usize = 18;
+        let per = crate::rows_per_insert(self.backend, COLUMNS);
+        for (k, chunk) in checked.chunks(per).enumerate() {
+            let mut sql = String::from(
+                "INSERT INTO work_records (id, org_id, org_path, type_code, title, held_on, place, \
+                 host, recorder, person_times, hours, sessions, items, outlet_level, content, \
+                 created_by, created_at, updated_at) VALUES ",
+            );
+            for j in 0..chunk.len() {
+                let b = j * COLUMNS;
+                if j > 0 {
+                    sql.push_str(", ");
+                }
+                let cells: Vec<String> = (1..=COLUMNS)
+                    .map(|c| {
+                        if c == 11 {
+                            format!("CAST(${} AS DOUBLE PRECISION)", b + c)
+                        } else {
+                            format!("${}", b + c)
+                        }
+                    })
+                    .collect();
+                sql.push_str(&format!("({})", cells.join(", ")));
+            }
+            // Not cached on PostgreSQL: a cached statement keeps the parameter types of its
+            // first use, and a NULL there would not take a number in a later chunk.
+            let mut q = sqlx::query(&sql).persistent(self.backend == crate::Backend::Sqlite);
+            for (j, (org_id, path, type_code, v, _)) in chunk.iter().enumerate() {
+                q = q
+                    .bind(first + (k * per + j) as i64)
+                    .bind(*org_id)
+                    .bind(path.as_str())
+                    .bind(type_code.as_str())
+                    .bind(v.title.as_str())
+                    .bind(v.held_on.text())
+                    .bind(v.place.as_str())
+                    .bind(v.host.as_str())
+                    .bind(v.recorder.as_str())
+                    .bind(v.person_times)
+                    .bind(crate::real_text(v.hours))
+                    .bind(v.sessions)
+                    .bind(v.items)
+                    .bind(v.outlet_level.map(|l| l.code()).unwrap_or(""))
+                    .bind(v.content.as_str())
+                    .bind(actor.id)
+                    .bind(now.as_str())
+                    .bind(now.as_str());
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        let last = first + checked.len() as i64 - 1;
+        if self.backend == crate::Backend::Postgres {
+            sqlx::query("SELECT setval(pg_get_serial_sequence('work_records', 'id'), $1, true)")
+                .bind(last)
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let mut attendance: HashMap<i64, Vec<AttendanceRow>> = HashMap::new();
+        for (j, (_, _, _, v, list)) in checked.iter().enumerate() {
+            if let Some(list) = list {
+                let id = first + j as i64;
+                self.write_attendance(id, list).await?;
+                self.fill_person_times(id, v.person_times).await?;
+                attendance.insert(id, self.attendance(id).await?);
+            }
+        }
+        let rows = sqlx::query(&format!(
+            "{RECORD_SELECT} WHERE r.id >= $1 AND r.id <= $2 ORDER BY r.id"
+        ))
+        .bind(first)
+        .bind(last)
+        .fetch_all(&mut *self.tx)
+        .await?;
+        let records = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+        let none = Vec::new();
+        let events = records
+            .iter()
+            .map(|r| {
+                actor.event(
+                    "record.create",
+                    "record",
+                    r.id,
+                    None::<&()>,
+                    Some(&Snapshot {
+                        record: r,
+                        attendance: attendance.get(&r.id).unwrap_or(&none),
+                    }),
+                )
+            })
+            .collect();
+        self.audit_many(events).await?;
+        Ok(Ok(records))
     }
 
     /// Changes a record (organization, type, values, and attendance when given); audited
@@ -1219,6 +1556,13 @@ impl WriteTx {
         ))
         .await?;
         Ok(())
+    }
+}
+
+fn unknown_type() -> StorageError {
+    StorageError::Rejected {
+        field: "type",
+        message: "请选择有效的纪实类型".into(),
     }
 }
 

@@ -273,6 +273,27 @@ impl Store {
         rows.iter().map(measure_from_row).collect()
     }
 
+    /// The live control measures of many risk points (for workbooks), by risk, oldest first.
+    pub async fn measures_of_risks(&self, ids: &[i64]) -> Result<Vec<RiskMeasure>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let list = chunk
+                .iter()
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",");
+            let rows = sqlx::query(&format!(
+                "{MEASURE_SELECT} WHERE risk_id IN ({list}) AND voided = FALSE ORDER BY risk_id, id"
+            ))
+            .fetch_all(&self.pool)
+            .await?;
+            for r in &rows {
+                out.push(measure_from_row(r)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn risk_measure(&self, id: i64) -> Result<RiskMeasure> {
         let row = sqlx::query(&format!("{MEASURE_SELECT} WHERE id = $1"))
             .bind(id)

@@ -553,6 +553,16 @@ async fn identical_evidence_is_stored_once() {
                 .join(&l1.sha256);
             assert_eq!(std::fs::read(file).unwrap(), photo);
             assert_eq!(count(&db.store, "attachment_blobs").await, 0);
+            // A backup carries the evidence: restored beside the copy, the file reads back.
+            let restore = tempfile::tempdir().unwrap();
+            let target = restore.path().join("zeren.db");
+            db.store.backup_to(&target).await.unwrap();
+            let files = zeren_storage::backup_attachments_dir(&target);
+            std::fs::rename(&files, restore.path().join("attachments")).unwrap();
+            let copy = zeren_storage::Store::open(&format!("sqlite://{}", target.display()))
+                .await
+                .unwrap();
+            assert_eq!(copy.attachment_bytes(&l1.sha256).await.unwrap(), photo);
         }
         Backend::Postgres => assert_eq!(count(&db.store, "attachment_blobs").await, 1),
     }
@@ -1097,4 +1107,159 @@ async fn listing_300000_records_is_fast() {
         rows.len(),
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn many_records_are_checked_then_written_together_each_audited() {
+    let db = fresh_store().await;
+    let store = &db.store;
+    let t = town(store).await;
+    let m1 = add_member(store, t.v01, "张明").await;
+    let m2 = add_member(store, t.v01, "李华").await;
+    let outsider = add_member(store, t.v02, "赵强").await;
+    let new = |org, ty: &str, v: RecordValues, attendance| NewRecord {
+        org_id: org,
+        type_code: ty.into(),
+        values: v,
+        attendance,
+    };
+    // One record created on its own first: ids and the chain go on from it.
+    create(
+        store,
+        new(
+            t.root,
+            "building_meeting",
+            values("年初党建工作会", "2024-01-05"),
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    let before = (
+        count(store, "work_records").await,
+        count(store, "audit_log").await,
+    );
+    // Refusals name the position of each record refused, and nothing is written.
+    let mut no_outlet = values("宣传稿件", "2024-03-01");
+    no_outlet.place.clear();
+    no_outlet.host.clear();
+    no_outlet.recorder.clear();
+    no_outlet.items = Some(2);
+    let mut tx = store.begin_write().await.unwrap();
+    let refused = tx
+        .create_records(
+            vec![
+                new(
+                    t.v01,
+                    "branch_committee",
+                    values("3月支委会", "2024-03-05"),
+                    None,
+                ),
+                new(t.v01, "publicity", no_outlet.clone(), None),
+                new(t.v01, "nonsense", values("x", "2024-03-05"), None),
+                new(
+                    t.v01,
+                    "branch_committee",
+                    values("4月支委会", "2024-04-05"),
+                    Some(vec![present(outsider)]),
+                ),
+            ],
+            &Actor::cli(),
+        )
+        .await
+        .unwrap()
+        .unwrap_err();
+    drop(tx);
+    let positions: Vec<(usize, &str)> = refused
+        .iter()
+        .map(|(i, e)| match e {
+            StorageError::Rejected { field, .. } => (*i, *field),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        positions,
+        vec![(1, "outlet_level"), (2, "type"), (3, "attendees")]
+    );
+    assert_eq!(
+        (
+            count(store, "work_records").await,
+            count(store, "audit_log").await
+        ),
+        before
+    );
+    // Accepted: all written, each with its own audit entry, the chain intact.
+    let mut publicity = no_outlet;
+    publicity.outlet_level = Some(OutletLevel::City);
+    let mut tx = store.begin_write().await.unwrap();
+    let created = tx
+        .create_records(
+            vec![
+                new(
+                    t.v01,
+                    "branch_committee",
+                    values("3月支委会", "2024-03-05"),
+                    Some(vec![
+                        present(m1),
+                        Attendance {
+                            member_id: m2,
+                            present: false,
+                            absence_reason: "病假".into(),
+                        },
+                    ]),
+                ),
+                new(t.v01, "publicity", publicity, None),
+                new(
+                    t.root,
+                    "study_group",
+                    values("中心组学习", "2024-02-01"),
+                    None,
+                ),
+            ],
+            &Actor::cli(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(created.len(), 3);
+    assert_eq!(
+        created[0].person_times,
+        Some(1),
+        "counted from those present"
+    );
+    assert_eq!(created[1].outlet_level, "city");
+    assert_eq!(created[2].org_path, t.root_path.as_str());
+    assert!(created.windows(2).all(|w| w[1].id == w[0].id + 1));
+    assert_eq!(store.record(created[0].id).await.unwrap(), created[0]);
+    assert_eq!(
+        store.record_attendance(created[0].id).await.unwrap().len(),
+        2
+    );
+    assert_eq!(count(store, "work_records").await, before.0 + 3);
+    assert_eq!(count(store, "audit_log").await, before.1 + 3);
+    let (after,): (String,) = sqlx::query_as(
+        "SELECT after_json FROM audit_log WHERE action = 'record.create' AND object_id = $1",
+    )
+    .bind(created[0].id.to_string())
+    .fetch_one(store.pool())
+    .await
+    .unwrap();
+    let after: serde_json::Value = serde_json::from_str(&after).unwrap();
+    assert_eq!(after["title"], "3月支委会");
+    assert_eq!(after["attendance"].as_array().unwrap().len(), 2);
+    assert!(store.verify_audit_chain().await.unwrap().broken.is_none());
+    // The database's own ids go on after them (PostgreSQL's sequence moved past).
+    let next = create(
+        store,
+        new(
+            t.root,
+            "building_meeting",
+            values("年中党建工作会", "2024-06-05"),
+            None,
+        ),
+    )
+    .await
+    .unwrap();
+    assert_eq!(next.id, created[2].id + 1);
 }

@@ -156,10 +156,24 @@ async fn load_user(
     let hash = token_hash(token);
     // Read before anything else: whatever changes after this moves the version past it.
     let version = state.store.data_version().await?;
-    // The session itself is always looked up (one primary-key read): an ended or expired
-    // session is refused at once, whatever is kept in memory.
-    let Some(session) = state.store.session(&hash).await? else {
-        return Ok(None);
+    let now = clock::now_text();
+    // What was read for this session at this data version. Ending a session and changing an
+    // account or a grant are audited and move the version, so a logout is refused at once
+    // here and within the version's refresh by other instances; expiry is checked here.
+    let cached = state
+        .caches
+        .sessions
+        .get(&hash)
+        .filter(|c| c.version == version && c.user.via == via);
+    let kept_row = cached.as_ref().filter(|c| {
+        c.session_read_at.elapsed() < crate::cache::SESSION_ROW_TRUST && c.session.expires_at > now
+    });
+    let (mut session, session_read_at, mut changed) = match kept_row {
+        Some(c) => (c.session.clone(), c.session_read_at, false),
+        None => match state.store.session(&hash).await? {
+            Some(s) => (s, std::time::Instant::now(), true),
+            None => return Ok(None),
+        },
     };
     let expected = match via {
         Via::Bearer => SessionKind::Api,
@@ -175,22 +189,34 @@ async fn load_user(
             .unwrap_or(true);
         if stale {
             // Sliding the idle timeout must never fail the request itself.
-            if let Err(e) = state.store.touch_session(&hash).await {
-                tracing::warn!(error = %e, "could not slide the session's idle timeout");
+            match state.store.touch_session(&hash).await {
+                Ok(()) => {
+                    session.last_seen_at = now.clone();
+                    changed = true;
+                }
+                Err(e) => tracing::warn!(error = %e, "could not slide the session's idle timeout"),
             }
         }
     }
-    // The account and its grants, as read for this session at this data version: any change
-    // of an account or a grant is audited and so moves the version.
-    if let Some(c) = state.caches.sessions.get(&hash) {
-        if c.version == version
-            && c.user.via == via
-            && c.user.account.id == session.account_id
+    if let Some(c) = cached {
+        if c.user.account.id == session.account_id
             && c.read_at.elapsed() < crate::cache::SESSION_TRUST
         {
             let mut user = c.user;
             user.address = address.to_string();
-            user.csrf = session.csrf_token;
+            user.csrf = session.csrf_token.clone();
+            if changed {
+                state.caches.sessions.put(
+                    hash,
+                    crate::cache::CachedSession {
+                        session,
+                        session_read_at,
+                        user: user.clone(),
+                        version,
+                        read_at: c.read_at,
+                    },
+                );
+            }
             return Ok(Some(user));
         }
     }
@@ -204,12 +230,14 @@ async fn load_user(
         perms,
         via,
         token_hash: hash.clone(),
-        csrf: session.csrf_token,
+        csrf: session.csrf_token.clone(),
         address: address.to_string(),
     };
     state.caches.sessions.put(
         hash,
         crate::cache::CachedSession {
+            session,
+            session_read_at,
             user: user.clone(),
             version,
             read_at: std::time::Instant::now(),

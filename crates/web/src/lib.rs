@@ -26,6 +26,9 @@ use zeren_storage::Store;
 pub const FORM_LIMIT: usize = 1024 * 1024;
 /// Largest accepted upload (report drafts).
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// Largest accepted report template form or body: a template's source, or a learned report
+/// carried through its confirmation, percent-encoded.
+pub const TEMPLATE_FORM_LIMIT: usize = 8 * 1024 * 1024;
 /// Largest accepted upload of evidence files (several at once, each at most
 /// `zeren_domain::evidence::MAX_BYTES`).
 pub const EVIDENCE_LIMIT: usize = 50 * 1024 * 1024;

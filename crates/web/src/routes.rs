@@ -3,7 +3,7 @@
 //! test walks the same table.
 
 use crate::auth::{guard, Need};
-use crate::{api, assets, pages, AppState, EVIDENCE_LIMIT, UPLOAD_LIMIT};
+use crate::{api, assets, pages, AppState, EVIDENCE_LIMIT, TEMPLATE_FORM_LIMIT, UPLOAD_LIMIT};
 use axum::extract::DefaultBodyLimit;
 use axum::http::Method;
 use axum::middleware::from_fn_with_state;
@@ -784,6 +784,86 @@ pub fn table() -> Vec<RouteSpec> {
             Action(ViewOrgs),
             get(pages::metrics::show),
         ),
+        // 报告模板: one set for every unit; changing it also needs a top-level grant (handler).
+        spec(
+            GET,
+            "/report-templates",
+            Action(ManageTemplates),
+            get(pages::report_templates::index),
+        ),
+        spec(
+            GET,
+            "/report-templates/new",
+            Action(ManageTemplates),
+            get(pages::report_templates::new_form),
+        ),
+        spec(
+            POST,
+            "/report-templates",
+            Action(ManageTemplates),
+            post(pages::report_templates::create),
+        ),
+        spec(
+            GET,
+            "/report-templates/learn",
+            Action(ManageTemplates),
+            get(pages::report_templates::learn_form),
+        ),
+        spec(
+            POST,
+            "/report-templates/learn",
+            Action(ManageTemplates),
+            post(pages::report_templates::learn_submit).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/report-templates/learn/confirm",
+            Action(ManageTemplates),
+            post(pages::report_templates::learn_confirm)
+                .layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/report-templates/{code}",
+            Action(ManageTemplates),
+            get(pages::report_templates::show),
+        ),
+        spec(
+            POST,
+            "/report-templates/{code}",
+            Action(ManageTemplates),
+            post(pages::report_templates::update).layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
+        ),
+        spec(
+            POST,
+            "/report-templates/{code}/restore",
+            Action(ManageTemplates),
+            post(pages::report_templates::restore),
+        ),
+        spec(
+            GET,
+            "/api/v1/report-templates",
+            Action(ManageTemplates),
+            get(api::report_templates::list),
+        ),
+        spec(
+            POST,
+            "/api/v1/report-templates/learn",
+            Action(ManageTemplates),
+            post(api::report_templates::learn).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/report-templates/{code}",
+            Action(ManageTemplates),
+            get(api::report_templates::show),
+        ),
+        spec(
+            PUT,
+            "/api/v1/report-templates/{code}",
+            Action(ManageTemplates),
+            put(api::report_templates::put).layer(DefaultBodyLimit::max(TEMPLATE_FORM_LIMIT)),
+        ),
         // 问题整改台账 (API)
         spec(
             GET,
@@ -967,6 +1047,129 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/discipline/{id}/void",
             Action(ViewDiscipline),
             post(api::discipline::void),
+        ),
+        // Excel in and out for every ledger (before the `{id}` routes they share a prefix
+        // with; a literal segment wins either way).
+        spec(
+            GET,
+            "/api/v1/records/export",
+            Action(ViewOrgs),
+            get(api::excel::export_records),
+        ),
+        spec(
+            POST,
+            "/api/v1/records/import",
+            Action(RecordWork),
+            post(api::excel::import_records).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/members/export",
+            Action(ViewOrgs),
+            get(api::excel::export_members),
+        ),
+        spec(
+            POST,
+            "/api/v1/members/import",
+            Action(RecordWork),
+            post(api::excel::import_members).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/problems/export",
+            Action(ViewOrgs),
+            get(api::excel::export_problems),
+        ),
+        spec(
+            POST,
+            "/api/v1/problems/import",
+            Action(RecordWork),
+            post(api::excel::import_problems).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/risks/export",
+            Action(ViewOrgs),
+            get(api::excel::export_risks),
+        ),
+        spec(
+            POST,
+            "/api/v1/risks/import",
+            Action(RecordWork),
+            post(api::excel::import_risks).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/api/v1/lists/export",
+            Action(ViewOrgs),
+            get(api::excel::export_lists),
+        ),
+        spec(
+            POST,
+            "/api/v1/lists/import",
+            Action(RecordWork),
+            post(api::excel::import_lists).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        // Pages' downloads and uploads of the same workbooks.
+        spec(
+            GET,
+            "/records/export",
+            Action(ViewOrgs),
+            get(pages::excel::export_records),
+        ),
+        spec(
+            POST,
+            "/records/import",
+            Action(RecordWork),
+            post(pages::excel::import_records).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/members/export",
+            Action(ViewOrgs),
+            get(pages::excel::export_members),
+        ),
+        spec(
+            POST,
+            "/members/import",
+            Action(RecordWork),
+            post(pages::excel::import_members).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/problems/export",
+            Action(ViewOrgs),
+            get(pages::excel::export_problems),
+        ),
+        spec(
+            POST,
+            "/problems/import",
+            Action(RecordWork),
+            post(pages::excel::import_problems).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/risks/export",
+            Action(ViewOrgs),
+            get(pages::excel::export_risks),
+        ),
+        spec(
+            POST,
+            "/risks/import",
+            Action(RecordWork),
+            post(pages::excel::import_risks).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        spec(
+            GET,
+            "/lists/export",
+            Action(ViewOrgs),
+            get(pages::excel::export_lists),
+        ),
+        spec(
+            POST,
+            "/lists/import",
+            Action(RecordWork),
+            post(pages::excel::import_lists).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         ),
         // Work records (纪实), evidence, record types, 三会一课, member roster.
         spec(

@@ -4,7 +4,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_app, extract_csrf, rule_fields_except, ADMIN_PASSWORD, USER_PASSWORD};
+use common::{
+    demo_app, extract_csrf, multipart, rule_fields_except, ADMIN_PASSWORD, USER_PASSWORD,
+};
 use serde_json::json;
 
 const DRAFT: &str = "2023年度青石镇落实全面从严治党主体责任情况的报告\n\
@@ -12,26 +14,6 @@ const DRAFT: &str = "2023年度青石镇落实全面从严治党主体责任情�
 全年开展中心组学习8次，XXX党委组织“三会一课。\n\
 三、下一步工作\n\
 反馈的45个问题中，42个已整改完成，完成率95%。";
-
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "zerenboundary7";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 #[tokio::test]
 async fn the_page_highlights_every_finding_in_the_text() {
@@ -42,7 +24,7 @@ async fn the_page_highlights_every_finding_in_the_text() {
     let csrf = extract_csrf(&form.body).unwrap();
     let mut fields: Vec<(&str, &str)> = vec![("text", DRAFT), ("year", "")];
     fields.extend(rule_fields_except(&[]));
-    let (ct, body) = multipart(&fields, None);
+    let (ct, body) = multipart(&fields, &[]);
     let r = app
         .send(
             Request::post(format!("/check?_csrf={csrf}"))
@@ -66,7 +48,7 @@ async fn the_page_highlights_every_finding_in_the_text() {
     assert!(r.body.contains("报告年度 2023"));
 
     // Without the session's token the upload is refused.
-    let (ct, body) = multipart(&fields, None);
+    let (ct, body) = multipart(&fields, &[]);
     let r = app
         .send(
             Request::post("/check")
@@ -80,7 +62,7 @@ async fn the_page_highlights_every_finding_in_the_text() {
 
     // Unchecking a rule switches it off for this run.
     let fields: Vec<(&str, &str)> = vec![("text", DRAFT), ("rule", "numbering")];
-    let (ct, body) = multipart(&fields, None);
+    let (ct, body) = multipart(&fields, &[]);
     let r = app
         .send(
             Request::post(format!("/check?_csrf={csrf}"))
@@ -107,13 +89,13 @@ async fn uploads_are_read_by_type_and_bad_ones_get_a_chinese_message() {
     };
     let (ct, body) = multipart(
         &[("rule", "placeholder")],
-        Some(("draft.txt", DRAFT.as_bytes())),
+        &[("draft.txt", DRAFT.as_bytes())],
     );
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("draft.txt"));
     assert!(r.body.contains(">XXX</a>"));
-    let (ct, body) = multipart(&[], Some(("draft.txt", &[0x81, 0x20, 0xff, 0xff, 0x80])));
+    let (ct, body) = multipart(&[], &[("draft.txt", &[0x81, 0x20, 0xff, 0xff, 0x80])]);
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不是可识别的文本"), "{}", r.body);
@@ -122,18 +104,18 @@ async fn uploads_are_read_by_type_and_bad_ones_get_a_chinese_message() {
         0xd2, 0xbb, 0xa1, 0xa2, 0xd1, 0xa7, 0xcf, 0xb0, 0x0a, // 一、学习\n
         0xc8, 0xfd, 0xa1, 0xa2, 0xd5, 0xfb, 0xb8, 0xc4, 0x0a, // 三、整改\n
     ];
-    let (ct, body) = multipart(&[("rule", "numbering")], Some(("draft.txt", gbk)));
+    let (ct, body) = multipart(&[("rule", "numbering")], &[("draft.txt", gbk)]);
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("numbering.gap"), "{}", r.body);
-    let (ct, body) = multipart(&[], Some(("draft.docx", b"not a zip")));
+    let (ct, body) = multipart(&[], &[("draft.docx", b"not a zip")]);
     let r = app.send(post(ct, body)).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("无法读取该 Word 文件"));
-    let (ct, body) = multipart(&[("text", "  ")], None);
+    let (ct, body) = multipart(&[("text", "  ")], &[]);
     let r = app.send(post(ct, body)).await;
     assert!(r.body.contains("请粘贴报告文本或上传文件"));
-    let (ct, body) = multipart(&[("text", DRAFT), ("year", "二〇二三")], None);
+    let (ct, body) = multipart(&[("text", DRAFT), ("year", "二〇二三")], &[]);
     let r = app.send(post(ct, body)).await;
     assert!(r.body.contains("年度应为四位年份"));
     // A truncated multipart body.
@@ -261,7 +243,7 @@ async fn files_are_checked_over_the_api_too() {
     let app = demo_app().await;
     let token = app.token("dangwu").await;
     let upload = |fields: &[(&str, &str)], file: Option<(&str, &[u8])>| {
-        let (ct, body) = multipart(fields, file);
+        let (ct, body) = multipart(fields, file.as_slice());
         Request::post("/api/v1/check/upload")
             .header(header::CONTENT_TYPE, ct)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_app, TestApp, USER_PASSWORD};
+use common::{demo_app, multipart, TestApp, USER_PASSWORD};
 use serde_json::{json, Value};
 
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n";
@@ -40,29 +40,6 @@ async fn post(app: &TestApp, token: &str, uri: &str, body: Value) -> common::Rep
         .await
 }
 
-fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (String, Vec<u8>) {
-    let boundary = "zerenboundary7MA4YWxk";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(
     app: &TestApp,
     token: &str,
@@ -70,7 +47,7 @@ async fn upload(
     fields: &[(&str, &str)],
     file: (&str, &[u8]),
 ) -> common::Reply {
-    let (ctype, body) = multipart(fields, Some(file));
+    let (ctype, body) = multipart(fields, &[file]);
     app.send(
         Request::post(format!("/api/v1/list-items/{item}/attachments"))
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -1004,7 +981,7 @@ async fn the_pages_create_show_and_refuse_like_the_api() {
             ("reported_on", "2023-04-10"),
             ("text", "已组织观看警示教育片"),
         ],
-        Some(("观影.pdf", PDF)),
+        &[("观影.pdf", PDF)],
     );
     let r = app
         .send(
@@ -1022,7 +999,7 @@ async fn the_pages_create_show_and_refuse_like_the_api() {
     assert!(page.body.contains("已组织观看警示教育片"));
     assert!(page.body.contains("观影.pdf"));
     // Completion without evidence is refused on the page too.
-    let (ctype, body) = multipart(&[("completed_on", "2023-06-20"), ("note", "")], None);
+    let (ctype, body) = multipart(&[("completed_on", "2023-06-20"), ("note", "")], &[]);
     let r = app
         .send(
             Request::post(format!("/list-items/{item}/complete?_csrf={csrf}"))
@@ -1036,7 +1013,7 @@ async fn the_pages_create_show_and_refuse_like_the_api() {
     assert!(r.body.contains("请上传完成佐证材料"));
     let (ctype, body) = multipart(
         &[("completed_on", "2023-06-20"), ("note", "全体党员参加")],
-        Some(("签到表.pdf", PDF)),
+        &[("签到表.pdf", PDF)],
     );
     let r = app
         .send(

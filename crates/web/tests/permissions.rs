@@ -27,6 +27,7 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
     const DISCIPLINE: &[Role] = &[Secretary, Inspector];
     // 起草报告: those who answer for reports and write them, not the administrator or viewer.
     const REPORTS: &[Role] = &[Secretary, Leader, Inspector, Clerk, BranchSecretary];
+    const TEMPLATES: &[Role] = &[Admin, Secretary, Clerk];
     HashMap::from([
         (("GET", "/healthz"), Public),
         (("GET", "/static/{name}"), Public),
@@ -262,6 +263,44 @@ fn expected() -> HashMap<(&'static str, &'static str), Who> {
         (("GET", "/api/v1/reports/{id}/diff"), Only(REPORTS)),
         (("GET", "/api/v1/reports/{id}/export"), Only(REPORTS)),
         (("POST", "/api/v1/reports/{id}/void"), Only(REPORTS)),
+        // 报告模板: the county's format, kept by its administrator and office.
+        (("GET", "/report-templates"), Only(TEMPLATES)),
+        (("GET", "/report-templates/new"), Only(TEMPLATES)),
+        (("POST", "/report-templates"), Only(TEMPLATES)),
+        (("GET", "/report-templates/learn"), Only(TEMPLATES)),
+        (("POST", "/report-templates/learn"), Only(TEMPLATES)),
+        (("POST", "/report-templates/learn/confirm"), Only(TEMPLATES)),
+        (("GET", "/report-templates/{code}"), Only(TEMPLATES)),
+        (("POST", "/report-templates/{code}"), Only(TEMPLATES)),
+        (
+            ("POST", "/report-templates/{code}/restore"),
+            Only(TEMPLATES),
+        ),
+        (("GET", "/api/v1/report-templates"), Only(TEMPLATES)),
+        (("POST", "/api/v1/report-templates/learn"), Only(TEMPLATES)),
+        (("GET", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
+        (("PUT", "/api/v1/report-templates/{code}"), Only(TEMPLATES)),
+        // Excel in and out: export with the ledger's view, import with its create route's.
+        (("GET", "/api/v1/records/export"), Any),
+        (("POST", "/api/v1/records/import"), Only(RECORD)),
+        (("GET", "/api/v1/members/export"), Any),
+        (("POST", "/api/v1/members/import"), Only(RECORD)),
+        (("GET", "/api/v1/problems/export"), Any),
+        (("POST", "/api/v1/problems/import"), Only(RECORD)),
+        (("GET", "/api/v1/risks/export"), Any),
+        (("POST", "/api/v1/risks/import"), Only(RECORD)),
+        (("GET", "/api/v1/lists/export"), Any),
+        (("POST", "/api/v1/lists/import"), Only(RECORD)),
+        (("GET", "/records/export"), Any),
+        (("POST", "/records/import"), Only(RECORD)),
+        (("GET", "/members/export"), Any),
+        (("POST", "/members/import"), Only(RECORD)),
+        (("GET", "/problems/export"), Any),
+        (("POST", "/problems/import"), Only(RECORD)),
+        (("GET", "/risks/export"), Any),
+        (("POST", "/risks/import"), Only(RECORD)),
+        (("GET", "/lists/export"), Any),
+        (("POST", "/lists/import"), Only(RECORD)),
     ])
 }
 

@@ -5,7 +5,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_app, TestApp, USER_PASSWORD};
+use common::{demo_app, multipart, TestApp, USER_PASSWORD};
 use serde_json::{json, Value};
 use zeren_domain::date::Day;
 
@@ -35,25 +35,8 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
     out
 }
 
-fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "zerenBoundary7d9";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(app: &TestApp, uri: &str, token: &str, files: &[(&str, &[u8])]) -> common::Reply {
-    let (ctype, body) = multipart(files);
+    let (ctype, body) = multipart(&[], files);
     app.send(
         Request::post(uri)
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -813,7 +796,7 @@ async fn pages_batch_entry_with_preview_then_detail_and_moves() {
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     }
-    let (ctype, body) = multipart(&[("用车登记簿.pdf", b"%PDF-1.4 register")]);
+    let (ctype, body) = multipart(&[], &[("用车登记簿.pdf", b"%PDF-1.4 register")]);
     let r = app
         .send(
             Request::post(format!("/problems/{first}/attachments?_csrf={csrf}"))

@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{demo_app, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
+use common::{demo_app, multipart, TestApp, ADMIN_PASSWORD, USER_PASSWORD};
 use serde_json::{json, Value};
 
 /// A JPEG by its first bytes (what the whitelist looks at).
@@ -19,25 +19,8 @@ fn jpeg(tag: &str) -> Vec<u8> {
     .concat()
 }
 
-fn multipart(files: &[(&str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "zeren-test-boundary";
-    let mut body = Vec::new();
-    for (name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
 async fn upload(app: &TestApp, token: &str, record: i64, files: &[(&str, &[u8])]) -> common::Reply {
-    let (ctype, body) = multipart(files);
+    let (ctype, body) = multipart(&[], files);
     app.send(
         Request::post(format!("/api/v1/records/{record}/attachments"))
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -1186,7 +1169,7 @@ async fn pages_record_a_meeting_with_attendance_and_show_it() {
     assert_eq!((rec.person_times, rec.items), (Some(1), None));
 
     // Upload on the record page: a photo is shown as a thumbnail; a disguised program refused.
-    let (ctype, body) = multipart(&[("会场.jpg", &jpeg("4月"))]);
+    let (ctype, body) = multipart(&[], &[("会场.jpg", &jpeg("4月"))]);
     let r = app
         .send(
             Request::post(format!("/records/{id}/attachments?_csrf={csrf}"))
@@ -1199,7 +1182,7 @@ async fn pages_record_a_meeting_with_attendance_and_show_it() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = app.get(&format!("/records/{id}"), Some(&session)).await;
     assert!(page.body.contains("<img src=\"/api/v1/attachments/"));
-    let (ctype, body) = multipart(&[("病毒.jpg", b"MZ\x90\x00 program")]);
+    let (ctype, body) = multipart(&[], &[("病毒.jpg", b"MZ\x90\x00 program")]);
     let r = app
         .send(
             Request::post(format!("/records/{id}/attachments?_csrf={csrf}"))
@@ -1212,7 +1195,7 @@ async fn pages_record_a_meeting_with_attendance_and_show_it() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("不是可接受的佐证材料类型"));
     // Without the CSRF token the upload is refused.
-    let (ctype, body) = multipart(&[("会场.jpg", &jpeg("x"))]);
+    let (ctype, body) = multipart(&[], &[("会场.jpg", &jpeg("x"))]);
     let r = app
         .send(
             Request::post(format!("/records/{id}/attachments"))

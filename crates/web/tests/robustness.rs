@@ -50,6 +50,11 @@ fn bodies() -> Vec<(&'static str, Vec<u8>)> {
         ),
         ("text/plain", b"hello".to_vec()),
         ("multipart/form-data; boundary=x", b"--x\r\nbroken".to_vec()),
+        // An upload whose file is not a workbook (the Excel imports, the evidence uploads).
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.xlsx\"\r\n\r\nnot a workbook\r\n--x--\r\n".to_vec(),
+        ),
     ]
 }
 

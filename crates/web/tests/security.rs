@@ -290,6 +290,24 @@ async fn changing_a_password_ends_the_other_sessions() {
 async fn guessing_the_current_password_locks_and_logs_out() {
     let app = demo_app().await;
     let (session, csrf) = app.login("wuzhuang", USER_PASSWORD).await;
+    // A form sent with the field left empty is not a guess: asked for, not counted.
+    for _ in 0..6 {
+        let r = app
+            .post_form(
+                "/me/password",
+                &session,
+                &[
+                    ("current", ""),
+                    ("new_password", "Wuzhuang#2026"),
+                    ("confirm", "Wuzhuang#2026"),
+                    ("_csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains("请输入当前密码"));
+    }
+    assert!(!app.account("wuzhuang").await.is_locked());
     for i in 1..=5 {
         let r = app
             .post_form(

@@ -231,8 +231,12 @@ enum AuditCommand {
 async fn main() -> Result<()> {
     let cli = Cli::parse();
     // The server logs each request; one-shot commands print only their results.
+    // A bulk load's multi-row INSERT is slow by design and its text runs to pages: sqlx's
+    // slow-statement warnings are kept for the server, not for loading or measuring.
     let default_filter = match cli.command {
-        Command::Serve(_) | Command::Demo { .. } => "info,sqlx=warn",
+        Command::Serve(_) => "info,sqlx=warn",
+        Command::Demo { .. } => "info,sqlx=error",
+        Command::Bench { .. } => "warn,sqlx=error",
         _ => "warn",
     };
     tracing_subscriber::fmt()
@@ -470,6 +474,10 @@ async fn main() -> Result<()> {
                 .await
                 .with_context(|| format!("backup to {} failed", to.display()))?;
             println!("已备份到 {}", to.display());
+            let files = zeren_storage::backup_attachments_dir(&to);
+            if files.is_dir() {
+                println!("证据文件已备份到 {}", files.display());
+            }
             Ok(())
         }
     }

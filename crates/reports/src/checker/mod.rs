@@ -24,14 +24,14 @@ mod document;
 mod docx;
 mod error;
 mod figures;
-mod numbering;
-mod numbers;
+pub(crate) mod numbering;
+pub(crate) mod numbers;
 mod pairing;
 mod placeholder;
 mod punctuation;
 mod residue;
 mod suspicious;
-mod text;
+pub(crate) mod text;
 mod time;
 
 use serde::{Deserialize, Serialize};

@@ -71,10 +71,17 @@
 //! (`.姓名` `.职务` `.分管`), and the lists `存在问题`, `下一步`, `清单事项`, `逾期措施`,
 //! `支部`, whose fields are listed on [`ProblemLine`], [`ItemLine`], [`MeasureLine`] and
 //! [`BranchLine`]. Printing a variable or field that does not exist is an error with its line.
+//!
+//! ## Learning a template from last year's report
+//!
+//! [`learn::learn`] turns an old report into a template: its structure and prose kept, its
+//! years made the report year's, each figure a proposal of the metrics it may be, which
+//! [`learn::apply`] binds as the user confirms.
 
 mod builtin;
 mod context;
 mod layout;
+pub mod learn;
 pub mod numerals;
 mod scan;
 

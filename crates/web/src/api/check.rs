@@ -6,7 +6,6 @@ use crate::error::AppError;
 use crate::error::ErrorBody;
 use crate::manage::check::{self, org_disabled_rules};
 use crate::AppState;
-use axum::extract::Multipart;
 use axum::extract::State;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -124,7 +123,7 @@ pub struct CheckUpload {
 pub async fn check_upload(
     State(state): State<AppState>,
     user: CurrentUser,
-    mut multipart: Multipart,
+    crate::extract::Upload(mut multipart): crate::extract::Upload,
 ) -> ApiResult<Vec<FindingOut>> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         crate::error::rejection(e.status(), "上传的表单数据不完整，请重试")

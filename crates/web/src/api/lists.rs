@@ -8,7 +8,7 @@ use crate::error::{AppError, ErrorBody};
 use crate::extract::{Path, Query};
 use crate::manage::lists::{self as manage, Upload};
 use crate::AppState;
-use axum::extract::{FromRequest, Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -793,7 +793,7 @@ pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-    ApiMultipart(mut multipart): ApiMultipart,
+    crate::extract::Upload(mut multipart): crate::extract::Upload,
 ) -> Result<(StatusCode, Json<AttachmentOut>), ApiError> {
     let item = manage::item_by_id(&state, &user, &id).await?;
     if !manage::can_edit_item(&user, &item) {
@@ -826,20 +826,6 @@ pub async fn upload(
     };
     let link = manage::attach(&state, &user, &item, progress_id, file).await?;
     Ok((StatusCode::CREATED, Json(attachment_out(&link))))
-}
-
-/// A multipart body whose rejection (not multipart, no boundary) is a JSON 4xx.
-pub struct ApiMultipart(pub Multipart);
-
-impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
-    type Rejection = ApiError;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
-        Multipart::from_request(req, state)
-            .await
-            .map(ApiMultipart)
-            .map_err(|r| ApiError(crate::error::rejection(r.status(), &r.body_text())))
-    }
 }
 
 /// The item categories in use (built-in and added).

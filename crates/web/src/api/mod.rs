@@ -5,9 +5,12 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod check;
+// Excel in and out for every ledger.
+pub mod excel;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod members;
@@ -177,8 +180,22 @@ impl Modify for BearerAuth {
         reports::diff,
         reports::export,
         reports::void,
+        report_templates::list,
+        report_templates::show,
+        report_templates::put,
+        report_templates::learn,
+        excel::export_records,
+        excel::import_records,
+        excel::export_members,
+        excel::import_members,
+        excel::export_problems,
+        excel::import_problems,
+        excel::export_risks,
+        excel::import_risks,
+        excel::export_lists,
+        excel::import_lists,
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, excel::ImportFaults, crate::manage::excel::RowError, crate::manage::excel::ImportSummary)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]

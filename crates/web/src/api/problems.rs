@@ -4,13 +4,14 @@
 use super::{ApiError, ApiJson, ApiResult};
 use crate::auth::CurrentUser;
 use crate::error::{rejection, ErrorBody};
+pub use crate::extract::Upload;
 use crate::extract::{Path, Query};
 use crate::manage::problems::{
     self as manage, BatchInput, BatchProblemInput, EvidenceTarget, MeasureEdit, MeasureInput,
     OwnerInput, ProblemEdit, ProblemInput,
 };
 use crate::AppState;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -681,28 +682,6 @@ pub async fn transition(
 pub struct EvidenceUpload {
     #[schema(format = Binary, value_type = Vec<String>)]
     file: Vec<Vec<u8>>,
-}
-
-/// A multipart body whose rejection (not multipart, no boundary) is rendered like every other
-/// error: JSON for the API, a Chinese page for browsers.
-pub struct Upload(pub Multipart);
-
-impl<S: Send + Sync> axum::extract::FromRequest<S> for Upload {
-    type Rejection = axum::response::Response;
-
-    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        let api = crate::is_api(req.uri().path());
-        match Multipart::from_request(req, state).await {
-            Ok(m) => Ok(Upload(m)),
-            Err(r) => Err(crate::respond_error(
-                api,
-                rejection(
-                    axum::response::IntoResponse::into_response(r).status(),
-                    "请以 multipart/form-data 上传文件",
-                ),
-            )),
-        }
-    }
 }
 
 /// The `file` parts of an upload.

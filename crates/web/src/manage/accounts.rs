@@ -288,6 +288,10 @@ pub async fn change_own_password(
     new_password: &str,
     confirm: &str,
 ) -> Result<OwnPassword, AppError> {
+    // An empty field is a form left unfilled, not a guess: it is not counted.
+    if current.is_empty() {
+        return Err(Invalid::new("current", "请输入当前密码").into());
+    }
     if !verify_password(current, &user.account.password_hash).await {
         let mut tx = state.store.begin_write().await?;
         let locked = tx

@@ -4,9 +4,12 @@
 
 pub mod accounts;
 pub mod check;
+// Excel in and out for every ledger (台账).
+pub mod excel;
 pub mod lists;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod members;

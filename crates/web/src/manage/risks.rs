@@ -112,12 +112,12 @@ pub struct RiskInput {
     pub measures: Vec<(String, String)>,
 }
 
-fn parse_subject(t: &str) -> Result<String, Invalid> {
+pub fn parse_subject(t: &str) -> Result<String, Invalid> {
     let s = text::required("subject", "风险主体", t, 60)?;
     text::line("subject", "风险主体", &s, 60)
 }
 
-fn parse_description(t: &str) -> Result<String, Invalid> {
+pub fn parse_description(t: &str) -> Result<String, Invalid> {
     text::required("description", "风险描述", t, 1000)
 }
 

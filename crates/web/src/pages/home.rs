@@ -1,14 +1,447 @@
-//! The home page (工作台): what this user is responsible for and may do.
+//! The home page (工作台): each person's desk — their list items due this month, the
+//! rectification measures they own that are overdue, the 三会一课 their organizations still owe
+//! this period, the problems waiting for their 销号 review — then what they are responsible
+//! for and may do.
 
 use super::{render, Layout, PageResult};
 use crate::auth::CurrentUser;
+use crate::error::AppError;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
+use zeren_domain::clock;
+use zeren_domain::date::Day;
+use zeren_domain::lists::Recurrence;
 use zeren_domain::org::OrgKind;
 use zeren_domain::permissions::Action;
 use zeren_domain::role::Role;
-use zeren_storage::{Account, Org};
+use zeren_storage::{Account, MeetingDue, Org};
+
+/// Rows shown per desk section; the rest are behind "查看全部".
+const DESK_ROWS: i64 = 10;
+
+/// Rows shown on a phone (the stylesheet hides the others).
+pub const PHONE_ROWS: usize = 5;
+
+/// One row of a desk section: what it is, where and when, and the page that opens it.
+pub struct DeskRow {
+    pub href: String,
+    pub title: String,
+    /// The grey line under the title: organization, people, dates.
+    pub meta: String,
+    /// A short status (逾期12天, 12月31日到期 …) and its badge class.
+    pub tag: String,
+    pub tag_class: &'static str,
+    /// Links under the row, in labelled groups (an organization's meetings still owed, by
+    /// period); usually none.
+    pub groups: Vec<ChipGroup>,
+}
+
+impl DeskRow {
+    fn new(
+        href: String,
+        title: String,
+        meta: String,
+        tag: String,
+        tag_class: &'static str,
+    ) -> Self {
+        DeskRow {
+            href,
+            title,
+            meta,
+            tag,
+            tag_class,
+            groups: Vec::new(),
+        }
+    }
+}
+
+/// Small links under a row, with a label (本月, 本季度 …).
+pub struct ChipGroup {
+    pub label: &'static str,
+    pub chips: Vec<Chip>,
+}
+
+pub struct Chip {
+    pub label: String,
+    /// Said on hover: 本月应开1次，已开0次.
+    pub title: String,
+    pub href: String,
+}
+
+/// A section of the desk: a count, the first rows, a link to the ledger when there are more,
+/// and what to say when there is nothing.
+pub struct DeskSection {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// The title in four characters, for the phone's overview.
+    pub short: &'static str,
+    /// What the section covers, under the title.
+    pub hint: String,
+    pub total: i64,
+    /// The count is a warning (something overdue), not only a number.
+    pub alarm: bool,
+    pub rows: Vec<DeskRow>,
+    /// Not every row is shown: the ledger has the rest.
+    pub more: bool,
+    pub more_href: String,
+    pub empty: &'static str,
+}
+
+/// The first characters of a text, with an ellipsis when cut.
+fn cut(text: &str, n: usize) -> String {
+    if text.chars().count() <= n {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(n).collect::<String>())
+    }
+}
+
+fn days_between(from: &str, to: Day) -> i64 {
+    Day::from_stored(from)
+        .map(|d| (to.date() - d.date()).whole_days())
+        .unwrap_or(0)
+}
+
+/// 逾期12天; a long delay in months or years (an item of an earlier year left open).
+fn overdue_text(days: i64) -> String {
+    match days {
+        ..=99 => format!("逾期{days}天"),
+        100..=364 => format!("逾期{}个月", days / 30),
+        _ => format!("逾期{}年以上", days / 365),
+    }
+}
+
+/// 本月到期的清单事项: the person's own items and, for the roles that answer for an
+/// organization as a whole ([`Permissions::charge_scope`]), the items their organizations
+/// carry out.
+///
+/// [`Permissions::charge_scope`]: zeren_domain::permissions::Permissions::charge_scope
+async fn desk_items(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Day,
+) -> Result<DeskSection, AppError> {
+    let desk = state
+        .store
+        .desk_items(
+            user.account.id,
+            &user.perms.scope(Action::ViewOrgs),
+            &user.perms.charge_scope(Action::ViewOrgs),
+            today,
+            DESK_ROWS,
+        )
+        .await?;
+    let rows: Vec<DeskRow> = desk
+        .rows
+        .into_iter()
+        .map(|v| {
+            let i = &v.item;
+            let (tag, tag_class) = if i.is_overdue(today) {
+                (overdue_text(days_between(&i.due_on, today)), "badge-red")
+            } else if i.due_on <= today.month_end().text() {
+                match Day::from_stored(&i.due_on) {
+                    Some(d) if d == today => ("今天到期".to_string(), "badge-amber"),
+                    Some(d) => (format!("{}月{}日到期", d.month(), d.day()), "badge-amber"),
+                    None => ("本月到期".to_string(), "badge-amber"),
+                }
+            } else {
+                let every = match i.recurrence {
+                    Recurrence::Quarterly => "每季度事项",
+                    _ => "每月事项",
+                };
+                (every.to_string(), "badge-blue")
+            };
+            let mut meta = vec![v.org_name.clone()];
+            if let Some(o) = &v.owner {
+                meta.push(format!("责任领导 {}", o.name));
+            }
+            meta.push(format!("{}年 · {}", v.list_year, i.category));
+            DeskRow::new(
+                format!("/list-items/{}", i.id),
+                i.description.clone(),
+                meta.join(" · "),
+                tag,
+                tag_class,
+            )
+        })
+        .collect();
+    Ok(DeskSection {
+        id: "desk-items",
+        short: "本月到期",
+        title: "本月到期的清单事项",
+        hint: if desk.overdue > 0 {
+            format!(
+                "截至{}月底需完成的事项，其中已逾期 {} 项",
+                today.month(),
+                desk.overdue
+            )
+        } else {
+            format!("截至{}月底需完成的事项", today.month())
+        },
+        total: desk.total,
+        alarm: desk.overdue > 0,
+        more: desk.total > rows.len() as i64,
+        rows,
+        more_href: "/lists".into(),
+        empty: "本月没有到期的清单事项",
+    })
+}
+
+/// 我负责的逾期整改措施: measures whose owner is this account (a name typed for someone
+/// without an account is not matched: names are not unique).
+async fn desk_measures(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Day,
+) -> Result<DeskSection, AppError> {
+    let (measures, total) = state
+        .store
+        .overdue_measures(
+            &user.perms.scope(Action::ViewOrgs),
+            None,
+            Some(user.account.id),
+            today,
+            DESK_ROWS,
+        )
+        .await?;
+    let rows: Vec<DeskRow> = measures
+        .into_iter()
+        .map(|o| {
+            DeskRow::new(
+                format!(
+                    "/problems/{}#measure-{}",
+                    o.measure.problem_id, o.measure.id
+                ),
+                o.measure.description.clone(),
+                format!(
+                    "{} · 问题：{} · 期限 {}",
+                    o.org_name,
+                    cut(&o.problem_description, 40),
+                    o.measure.deadline
+                ),
+                overdue_text(o.days_overdue),
+                "badge-red",
+            )
+        })
+        .collect();
+    Ok(DeskSection {
+        id: "desk-measures",
+        short: "逾期措施",
+        title: "我负责的逾期整改措施",
+        hint: "整改期限已过、尚未完成的措施".into(),
+        total,
+        alarm: total > 0,
+        more: total > rows.len() as i64,
+        rows,
+        more_href: "/problems?overdue=1&mine=1".into(),
+        empty: "没有逾期的整改措施",
+    })
+}
+
+/// `12月31日前`: the end of the period a meeting is owed in.
+fn by_day(d: Day) -> String {
+    format!("{}月{}日前", d.month(), d.day())
+}
+
+/// 本期尚需召开的会议: the 三会一课 still owed this month, quarter or year by the
+/// organizations the person records for as a whole ([`Permissions::charge_scope`]). One
+/// branch's are listed kind by kind, each opening the record form; several branches' are
+/// listed branch by branch, the kinds owed as links under each.
+///
+/// [`Permissions::charge_scope`]: zeren_domain::permissions::Permissions::charge_scope
+async fn desk_meetings(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Day,
+) -> Result<Option<DeskSection>, AppError> {
+    let charge = user.perms.charge_scope(Action::RecordWork);
+    if charge.is_empty() {
+        return Ok(None);
+    }
+    let due = state.store.meetings_due(&charge, today).await?;
+    let total = due.len() as i64;
+    let owed = |d: &MeetingDue| {
+        format!(
+            "{}应开{}次，已开{}次",
+            d.frequency.this_period(),
+            d.should,
+            d.held
+        )
+    };
+    let record_href =
+        |d: &MeetingDue| format!("/records/new?org={}&type={}", d.org_id, d.type_code);
+    let mut orgs: Vec<i64> = Vec::new();
+    for d in &due {
+        if !orgs.contains(&d.org_id) {
+            orgs.push(d.org_id);
+        }
+    }
+    let (rows, shown_of): (Vec<DeskRow>, usize) = if orgs.len() <= 1 {
+        let rows = due
+            .iter()
+            .take(DESK_ROWS as usize)
+            .map(|d| {
+                DeskRow::new(
+                    record_href(d),
+                    format!("{} · {}", d.org_name, d.type_name),
+                    owed(d),
+                    by_day(d.period.to),
+                    "badge-amber",
+                )
+            })
+            .collect();
+        (rows, due.len())
+    } else {
+        let rows = orgs
+            .iter()
+            .take(DESK_ROWS as usize)
+            .map(|&org| {
+                let mine: Vec<&MeetingDue> = due.iter().filter(|d| d.org_id == org).collect();
+                let short: i64 = mine.iter().map(|d| d.should - d.held).sum();
+                let mut groups: Vec<ChipGroup> = Vec::new();
+                for d in &mine {
+                    let chip = Chip {
+                        label: d.type_name.clone(),
+                        title: owed(d),
+                        href: record_href(d),
+                    };
+                    match groups
+                        .iter_mut()
+                        .find(|g| g.label == d.frequency.this_period())
+                    {
+                        Some(g) => g.chips.push(chip),
+                        None => groups.push(ChipGroup {
+                            label: d.frequency.this_period(),
+                            chips: vec![chip],
+                        }),
+                    }
+                }
+                let first = mine[0];
+                let mut row = DeskRow::new(
+                    format!("/meetings?org={}", first.org_id),
+                    first.org_name.clone(),
+                    String::new(),
+                    format!("尚缺{short}次"),
+                    "badge-amber",
+                );
+                row.groups = groups;
+                row
+            })
+            .collect();
+        (rows, orgs.len())
+    };
+    // The ledger of the first organization the person answers for.
+    let more_href = match charge.roots.first().and_then(|r| r.ids().last().copied()) {
+        Some(id) => format!("/meetings?org={id}"),
+        None => "/meetings".into(),
+    };
+    Ok(Some(DeskSection {
+        id: "desk-meetings",
+        short: "待开会议",
+        title: "本期尚需召开的会议",
+        hint: if orgs.len() > 1 {
+            format!(
+                "{} 个党组织本月、本季度或本年度还有“三会一课”未开，点击会议名称即可记录",
+                orgs.len()
+            )
+        } else {
+            "“三会一课”本月、本季度、本年度应开未开的会议，点击即可记录".into()
+        },
+        total,
+        alarm: false,
+        more: shown_of > rows.len(),
+        rows,
+        more_href,
+        empty: "本期“三会一课”均已按要求召开",
+    }))
+}
+
+/// 待我审核的问题: problems awaiting 销号 review where the person may approve, except those
+/// they submitted themselves.
+async fn desk_reviews(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Day,
+) -> Result<Option<DeskSection>, AppError> {
+    let scope = user.perms.scope(Action::Approve);
+    if scope.is_empty() {
+        return Ok(None);
+    }
+    let (problems, total) = state
+        .store
+        .awaiting_review(&scope, user.account.id, today, DESK_ROWS)
+        .await?;
+    let rows: Vec<DeskRow> = problems
+        .into_iter()
+        .map(|p| {
+            let mut meta = vec![p.org_name.clone(), p.source_name.clone()];
+            if !p.submitted_by_name.is_empty() {
+                meta.push(format!("{} 提交", p.submitted_by_name));
+            }
+            let waited = p
+                .submitted_at
+                .as_deref()
+                .map(|at| clock::display_cst(at).chars().take(10).collect::<String>())
+                .and_then(|d| Day::from_stored(&d))
+                .map(|d| (today.date() - d.date()).whole_days())
+                .unwrap_or(0);
+            DeskRow::new(
+                format!("/problems/{}#moves", p.id),
+                p.description.clone(),
+                meta.join(" · "),
+                if waited > 0 {
+                    format!("已等待{waited}天")
+                } else {
+                    "今天提交".into()
+                },
+                "status-awaiting_review",
+            )
+        })
+        .collect();
+    Ok(Some(DeskSection {
+        id: "desk-reviews",
+        short: "待我审核",
+        title: "待我审核的问题",
+        hint: "已整改待审核，须由整改人以外的审核人销号".into(),
+        total,
+        alarm: false,
+        more: total > rows.len() as i64,
+        rows,
+        more_href: "/problems?status=awaiting_review".into(),
+        empty: "没有待您审核的问题",
+    }))
+}
+
+/// The desk's sections that concern this person: lists and measures for those who record or
+/// own anything, meetings for those who answer for organizations, reviews for approvers.
+async fn desk(
+    state: &AppState,
+    user: &CurrentUser,
+    today: Day,
+) -> Result<Vec<DeskSection>, AppError> {
+    let works = user.perms.can_somewhere(Action::RecordWork);
+    let mut out = Vec::new();
+    let items = desk_items(state, user, today).await?;
+    if works || items.total > 0 {
+        out.push(items);
+    }
+    let measures = desk_measures(state, user, today).await?;
+    if works || measures.total > 0 {
+        out.push(measures);
+    }
+    out.extend(desk_reviews(state, user, today).await?);
+    out.extend(desk_meetings(state, user, today).await?);
+    Ok(out)
+}
+
+const WEEKDAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+
+/// `2026年12月6日 星期日`.
+fn today_label(today: Day) -> String {
+    let w = today.date().weekday().number_days_from_monday() as usize;
+    format!("{} 星期{}", today.chinese(), WEEKDAYS[w % 7])
+}
 
 pub struct Stat {
     pub label: &'static str,
@@ -45,6 +478,8 @@ fn duty_text(role: Role) -> &'static str {
 #[derive(Template)]
 #[template(path = "home.html")]
 pub struct HomePage {
+    pub today: String,
+    pub desk: Vec<DeskSection>,
     pub duties: Vec<Duty>,
     pub layout: Layout,
     pub scope_names: Vec<String>,
@@ -55,6 +490,8 @@ pub struct HomePage {
 }
 
 pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResult {
+    let today = Day::today();
+    let desk = desk(&state, &user, today).await?;
     let scope = user.perms.scope(Action::ViewOrgs);
     let orgs = state.store.orgs_in(&scope).await?;
     let scope_names: Vec<String> = orgs
@@ -157,6 +594,8 @@ pub async fn index(State(state): State<AppState>, user: CurrentUser) -> PageResu
         })
         .collect();
     let page = HomePage {
+        today: today_label(today),
+        desk,
         duties,
         layout: Layout::new(&user, "home", "工作台"),
         scope_names,

@@ -242,6 +242,7 @@ pub struct ListsPage {
     pub assigned: Vec<ItemRow>,
     pub overdue: Vec<ItemRow>,
     pub can_create: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 impl ListsPage {
@@ -336,7 +337,13 @@ pub async fn index(
             overdue.push(item_row(&state, &catalog, v, n, today).await?);
         }
     }
+    let excel = super::excel::ExcelBar::new(
+        &user,
+        "/lists",
+        &year.map(|y| format!("year={y}")).unwrap_or_default(),
+    );
     let page = ListsPage {
+        excel,
         layout: Layout::new(&user, "lists", "责任清单")
             .with_notice(notice_text(q.notice.as_deref())),
         years,

@@ -70,6 +70,7 @@ pub struct MembersPage {
     pub filter: MemberFilter,
     pub query: String,
     pub can_record: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 #[derive(Deserialize, Default, serde::Serialize)]
@@ -142,6 +143,11 @@ pub async fn index(
         pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         orgs: org_choices(&visible, f.org.trim()),
         statuses: status_choices(f.status.trim()),
+        excel: super::excel::ExcelBar::new(
+            &user,
+            "/members",
+            &serde_urlencoded::to_string(&f).unwrap_or_default(),
+        ),
         query: serde_urlencoded::to_string(&f).unwrap_or_default(),
         filter: f,
         can_record: user.perms.can_somewhere(Action::RecordWork),

@@ -3,12 +3,14 @@
 pub mod accounts;
 pub mod audit;
 pub mod check;
+pub mod excel;
 pub mod home;
 pub mod lists;
 pub mod login;
 pub mod me;
 pub mod metrics;
 pub mod orgs;
+pub mod report_templates;
 // The year's ledgers: problems and rectification, integrity risks, discipline records.
 pub mod discipline;
 pub mod meetings;
@@ -147,7 +149,7 @@ enum Show {
 }
 
 /// The navigation, in the order of a year's work: plan, record, rectify, prove.
-const NAV: [(&str, &str, &str, Show); 15] = [
+const NAV: [(&str, &str, &str, Show); 16] = [
     ("home", "工作台", "/", Show::Always),
     (
         "orgs",
@@ -221,6 +223,12 @@ const NAV: [(&str, &str, &str, Show); 15] = [
         "报告体检",
         "/check",
         Show::Somewhere(Action::CheckReports),
+    ),
+    (
+        "report_templates",
+        "报告模板",
+        "/report-templates",
+        Show::Somewhere(Action::ManageTemplates),
     ),
     (
         "audit",
@@ -315,6 +323,10 @@ pub fn notice_text(key: Option<&str>) -> Option<String> {
         "refreshed" => "已按最新记录刷新数字，文字未改动",
         "up_to_date" => "数字均与记录一致，无需刷新",
         "report_voided" => "报告已作废（各版本保留备查）",
+        // Report templates.
+        "template_saved" => "报告模板已检查并保存",
+        "template_restored" => "已恢复为内置模板",
+        "template_learned" => "已由上年报告生成模板；未绑定指标的数字在报告中显示为“待补充”",
         _ => return None,
     };
     Some(text.to_string())

@@ -101,6 +101,8 @@ pub struct ListQuery {
     pub source: Option<String>,
     pub status: Option<String>,
     pub overdue: Option<String>,
+    /// `1`: only problems with a measure the reader owns.
+    pub mine: Option<String>,
     pub q: Option<String>,
     pub batch: Option<String>,
     pub voided: Option<String>,
@@ -115,6 +117,7 @@ pub struct ListForm {
     pub source: String,
     pub status: String,
     pub overdue: bool,
+    pub mine: bool,
     pub q: String,
     pub batch: String,
     pub voided: bool,
@@ -134,6 +137,7 @@ impl ListForm {
                     String::new()
                 },
             ),
+            ("mine", if self.mine { "1".into() } else { String::new() }),
             ("q", self.q.clone()),
             ("batch", self.batch.clone()),
             (
@@ -185,6 +189,7 @@ pub struct ProblemsPage {
     pub prev_href: String,
     pub next_href: String,
     pub can_record: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 const PER_PAGE: i64 = 50;
@@ -231,6 +236,8 @@ pub async fn index(
     }
     form.overdue = q.overdue.as_deref() == Some("1");
     filter.overdue_only = form.overdue;
+    form.mine = q.mine.as_deref() == Some("1");
+    filter.measure_owner = form.mine.then_some(user.account.id);
     form.voided = q.voided.as_deref() == Some("1");
     filter.voided = form.voided;
     form.q = q.q.clone().unwrap_or_default().chars().take(50).collect();
@@ -243,7 +250,21 @@ pub async fn index(
         .clamp(1, 100_000);
     filter.page = page_no;
     filter.per_page = PER_PAGE;
-    let list = state.store.problems(&filter).await?;
+    // The ledger, its overdue measures and the filter's choices are independent reads: on
+    // PostgreSQL they run on separate connections at once.
+    let (list, (overdue, overdue_total), orgs, sources) = tokio::try_join!(
+        async { Ok::<_, AppError>(state.store.problems(&filter).await?) },
+        async {
+            Ok::<_, AppError>(
+                state
+                    .store
+                    .overdue_measures(&scope, org_path.as_ref(), filter.measure_owner, today, 10)
+                    .await?,
+            )
+        },
+        org_choices(&state, &user, Action::ViewOrgs),
+        source_choices(&state),
+    )?;
     let pages = ((list.total + PER_PAGE - 1) / PER_PAGE).max(1);
     let all_count: i64 = list.by_status.iter().map(|(_, n)| n).sum();
     let mut tabs = vec![Tab {
@@ -270,18 +291,16 @@ pub async fn index(
             class: s.code(),
         });
     }
-    let (overdue, overdue_total) = state
-        .store
-        .overdue_measures(&scope, org_path.as_ref(), None, today, 10)
-        .await?;
+    let excel = super::excel::ExcelBar::new(&user, "/problems", &query_string(&form.pairs()));
     let page = ProblemsPage {
+        excel,
         layout: Layout::new(&user, "problems", "问题整改")
             .with_notice(notice_text(q.notice.as_deref())),
         total: list.total,
         rows: list.rows,
         tabs,
-        orgs: org_choices(&state, &user, Action::ViewOrgs).await?,
-        sources: source_choices(&state).await?,
+        orgs,
+        sources,
         overdue_href: ListForm {
             overdue: true,
             ..form.clone()

@@ -118,6 +118,7 @@ pub struct RecordsPage {
     pub query: String,
     pub can_record: bool,
     pub error: FieldError,
+    pub excel: super::excel::ExcelBar,
 }
 
 #[derive(Deserialize, Default, Clone, serde::Serialize)]
@@ -209,7 +210,9 @@ pub async fn index(
         })
         .collect();
     let query = serde_urlencoded::to_string(&f).unwrap_or_default();
+    let excel = super::excel::ExcelBar::new(&user, "/records", &query);
     let page_view = RecordsPage {
+        excel,
         layout: Layout::new(&user, "records", "工作纪实")
             .with_notice(notice_text(Some(f.notice.as_str()))),
         rows,

@@ -103,6 +103,7 @@ pub struct RisksPage {
     pub prev_href: String,
     pub next_href: String,
     pub can_record: bool,
+    pub excel: super::excel::ExcelBar,
 }
 
 const PER_PAGE: i64 = 50;
@@ -150,7 +151,18 @@ pub async fn index(
     filter.page = page_no;
     filter.per_page = PER_PAGE;
     let list = state.store.risks(&filter).await?;
+    let excel = super::excel::ExcelBar::new(
+        &user,
+        "/risks",
+        &query_string(&[
+            ("org", form.org.clone()),
+            ("year", form.year.clone()),
+            ("kind", form.kind.clone()),
+            ("level", form.level.clone()),
+        ]),
+    );
     let page = RisksPage {
+        excel,
         layout: Layout::new(&user, "risks", "廉政风险")
             .with_notice(notice_text(q.notice.as_deref())),
         pages: ((list.total + PER_PAGE - 1) / PER_PAGE).max(1),
