@@ -192,6 +192,12 @@ impl Store {
         }
         w.push("r.voided = FALSE".into());
         if let Some(kind) = &f.kind {
+            if !crate::storable(kind) {
+                return Ok(ReportPage {
+                    rows: Vec::new(),
+                    total: 0,
+                });
+            }
             let p = w.text(kind.clone());
             w.push(format!("r.kind = {p}"));
         }
@@ -263,6 +269,10 @@ impl Store {
     }
 
     pub async fn report_template(&self, code: &str) -> Result<Option<ReportTemplate>> {
+        // A code PostgreSQL cannot even compare (a NUL byte) names no template.
+        if !crate::storable(code) {
+            return Ok(None);
+        }
         let row = sqlx::query(&format!("{TEMPLATE_SELECT} WHERE code = $1"))
             .bind(code)
             .fetch_optional(&self.pool)
