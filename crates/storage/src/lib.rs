@@ -180,9 +180,13 @@ impl Store {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
+                        // case_sensitive_like: LIKE as on PostgreSQL, and what lets SQLite
+                        // answer "this organization and everything below it" (`org_path LIKE
+                        // '/1/7/%'`) from the path indexes instead of reading every row.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
-                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                             PRAGMA case_sensitive_like = ON;",
                         )
                         .await?;
                     }

@@ -478,3 +478,33 @@ async fn check_rules_switched_off_above_apply_below() {
         .unwrap();
     assert_eq!(page[0].event.before.as_deref(), Some("[\"time\"]"));
 }
+
+#[tokio::test]
+async fn like_is_case_sensitive_and_a_subtree_is_read_from_its_path_index() {
+    let db = fresh_store().await;
+    // The same LIKE on both databases (PostgreSQL's is case-sensitive).
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT CAST(CASE WHEN 'ABC' LIKE 'abc%' THEN 1 ELSE 0 END AS BIGINT)")
+            .fetch_one(db.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(n, 0);
+    if db.store.backend() == Backend::Sqlite {
+        // "This organization and everything below it" is a range of the path index, not a
+        // read of every row, also with the prefix bound as a parameter.
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM problems WHERE org_path LIKE $1",
+        )
+        .bind("/1/7/%")
+        .fetch_all(db.store.pool())
+        .await
+        .unwrap();
+        let detail: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            detail
+                .iter()
+                .any(|d| d.contains("USING") && d.contains("INDEX") && d.contains("org_path")),
+            "{detail:?}"
+        );
+    }
+}
