@@ -200,7 +200,9 @@ pub async fn change(
         .await?;
     tx.commit().await?;
     // A record moved to another organization or year leaves targets there as well.
-    targets_follow(state, &before).await;
+    if before.org_path != record.org_path || before.held_on.get(..4) != record.held_on.get(..4) {
+        targets_follow(state, &before).await;
+    }
     targets_follow(state, &record).await;
     Ok(record)
 }

@@ -7,8 +7,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
-    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
+    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
+    ImportSummary, OrgBook, OwnedSheet, Workbook,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -221,23 +221,19 @@ pub async fn import(
     user: &CurrentUser,
     bytes: Vec<u8>,
 ) -> Result<ImportSummary, ImportError> {
-    let (tables, header_faults) = read_blocking(
+    let Workbook {
+        main,
+        details,
+        keyed,
+        mut faults,
+    } = read_keyed(
         bytes,
-        vec![
-            (SHEET, &COLS[..], true),
-            (PROGRESS_SHEET, &PROGRESS_COLS[..], false),
-        ],
+        (SHEET, &COLS[..]),
+        Some((PROGRESS_SHEET, &PROGRESS_COLS[..], P_SEQ)),
     )
     .await?;
-    Faults {
-        list: header_faults,
-    }
-    .into_result(())?;
-    let main = &tables[0];
-    let sub = tables.iter().find(|t| !t.main);
-    require_rows(main)?;
-    let mut faults = Faults::default();
-    let keyed = key_rows(main, sub, P_SEQ, &mut faults);
+    let main = &main;
+    let sub = details.as_ref();
     let categories = state.store.list_categories().await?;
     let catalog = state.store.metric_catalog().await?;
     let book = OwnerBook::load(state, user).await?;

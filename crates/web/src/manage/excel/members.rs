@@ -2,8 +2,8 @@
 
 use super::sheet::{info, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
-    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
+    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
+    ImportSummary, OrgBook, OwnedSheet, Workbook,
 };
 use crate::api::records::optional_day;
 use crate::auth::CurrentUser;
@@ -137,15 +137,13 @@ pub async fn import(
     user: &CurrentUser,
     bytes: Vec<u8>,
 ) -> Result<ImportSummary, ImportError> {
-    let (tables, header_faults) = read_blocking(bytes, vec![(SHEET, &COLS[..], true)]).await?;
-    Faults {
-        list: header_faults,
-    }
-    .into_result(())?;
-    let main = &tables[0];
-    require_rows(main)?;
-    let mut faults = Faults::default();
-    let keyed = key_rows(main, None, 0, &mut faults);
+    let Workbook {
+        main,
+        keyed,
+        mut faults,
+        ..
+    } = read_keyed(bytes, (SHEET, &COLS[..]), None).await?;
+    let main = &main;
     let mut orgs = OrgBook::new(state, user, "党员");
     let today = Day::today();
     let mut planned = Vec::with_capacity(keyed.main.len());

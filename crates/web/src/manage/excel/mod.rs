@@ -419,6 +419,51 @@ pub async fn read_blocking(
 
 /// The rows of the main sheet and the detail rows grouped by the main row they belong to
 /// (their key column holds the main row's 序号). Checks the 序号 column of the main sheet and
+
+/// A workbook read for import: its main sheet and detail sheet (if it has one), the main rows
+/// keyed by 序号 with their detail rows, and the faults found so far. Header faults and an
+/// empty main sheet are refused here, before any row is looked at.
+pub struct Workbook {
+    pub main: sheet::Table,
+    pub details: Option<sheet::Table>,
+    pub keyed: Keyed,
+    pub faults: Faults,
+}
+
+/// Reads a ledger's workbook: `main` is (sheet, columns); `details` is (sheet, columns, the
+/// column holding the main row's 序号).
+pub async fn read_keyed(
+    bytes: Vec<u8>,
+    main: (&'static str, &'static [sheet::Col]),
+    details: Option<(&'static str, &'static [sheet::Col], usize)>,
+) -> Result<Workbook, ImportError> {
+    let mut specs = vec![(main.0, main.1, true)];
+    if let Some((name, cols, _)) = details {
+        specs.push((name, cols, false));
+    }
+    let (tables, header_faults) = read_blocking(bytes, specs).await?;
+    Faults {
+        list: header_faults,
+    }
+    .into_result(())?;
+    let (mains, rest): (Vec<_>, Vec<_>) = tables.into_iter().partition(|t| t.main);
+    let main = mains
+        .into_iter()
+        .next()
+        .ok_or_else(|| AppError::Internal("main sheet not read".into()))?;
+    let details_table = rest.into_iter().next();
+    require_rows(&main)?;
+    let mut faults = Faults::default();
+    let key = details.map_or(0, |d| d.2);
+    let keyed = key_rows(&main, details_table.as_ref(), key, &mut faults);
+    Ok(Workbook {
+        main,
+        details: details_table,
+        keyed,
+        faults,
+    })
+}
+
 /// the keys of the details.
 pub struct Keyed {
     /// (序号, row) of the main sheet, in order; rows with a bad 序号 are left out.

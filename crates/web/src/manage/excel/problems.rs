@@ -6,8 +6,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    key_rows, read_blocking, refused, require_rows, too_many, write_blocking, CellFaults, Download,
-    Faults, ImportError, ImportSummary, OrgBook, OwnedSheet,
+    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
+    ImportSummary, OrgBook, OwnedSheet, Workbook,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -214,23 +214,19 @@ pub async fn import(
     user: &CurrentUser,
     bytes: Vec<u8>,
 ) -> Result<ImportSummary, ImportError> {
-    let (tables, header_faults) = read_blocking(
+    let Workbook {
+        main,
+        details,
+        keyed,
+        mut faults,
+    } = read_keyed(
         bytes,
-        vec![
-            (SHEET, &COLS[..], true),
-            (MEASURE_SHEET, &MEASURE_COLS[..], false),
-        ],
+        (SHEET, &COLS[..]),
+        Some((MEASURE_SHEET, &MEASURE_COLS[..], M_SEQ)),
     )
     .await?;
-    Faults {
-        list: header_faults,
-    }
-    .into_result(())?;
-    let main = &tables[0];
-    let sub = tables.iter().find(|t| !t.main);
-    require_rows(main)?;
-    let mut faults = Faults::default();
-    let keyed = key_rows(main, sub, M_SEQ, &mut faults);
+    let main = &main;
+    let sub = details.as_ref();
     let sources = state.store.problem_sources().await?;
     let book = OwnerBook::load(state, user).await?;
     let mut orgs = OrgBook::new(state, user, "问题");
