@@ -417,9 +417,6 @@ pub async fn read_blocking(
     .map_err(|e| ImportError::App(AppError::Internal(e.to_string())))?
 }
 
-/// The rows of the main sheet and the detail rows grouped by the main row they belong to
-/// (their key column holds the main row's 序号). Checks the 序号 column of the main sheet and
-
 /// A workbook read for import: its main sheet and detail sheet (if it has one), the main rows
 /// keyed by 序号 with their detail rows, and the faults found so far. Header faults and an
 /// empty main sheet are refused here, before any row is looked at.
@@ -464,6 +461,8 @@ pub async fn read_keyed(
     })
 }
 
+/// The rows of the main sheet and the detail rows grouped by the main row they belong to
+/// (their key column holds the main row's 序号). Checks the 序号 column of the main sheet and
 /// the keys of the details.
 pub struct Keyed {
     /// (序号, row) of the main sheet, in order; rows with a bad 序号 are left out.
