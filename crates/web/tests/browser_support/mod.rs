@@ -25,7 +25,7 @@ impl Drop for Browser {
         // chromedriver and the Chromium it started share a process group of their own: end
         // them all, or every test (and every failed one) would leave a browser behind.
         let _ = Command::new("kill")
-            .arg("-KILL")
+            .args(["-s", "KILL", "--"])
             .arg(format!("-{}", self.driver.id()))
             .stderr(Stdio::null())
             .status();
