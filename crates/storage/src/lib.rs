@@ -113,6 +113,8 @@ pub struct Store {
     blob_dir: Option<PathBuf>,
     /// Changes whenever data changes (see [`version`]).
     version: Arc<version::DataVersion>,
+    /// The organization tree as last read (see [`orgs::KeptTree`]).
+    org_tree: Arc<std::sync::Mutex<Option<orgs::KeptTree>>>,
 }
 
 /// The evidence folder beside a SQLite database file: `<dir>/attachments`.
@@ -189,6 +191,12 @@ impl Store {
                              PRAGMA case_sensitive_like = ON;",
                         )
                         .await?;
+                    } else {
+                        // Plan each statement for its values: a generic plan of `org_path LIKE
+                        // $1` cannot know the prefix, so after a few runs PostgreSQL may settle
+                        // on reading the whole table for one township's page.
+                        conn.execute("SET plan_cache_mode = force_custom_plan")
+                            .await?;
                     }
                     Ok(())
                 })
@@ -204,6 +212,7 @@ impl Store {
                 Backend::Postgres => None,
             },
             version: Arc::new(version::DataVersion::default()),
+            org_tree: Arc::default(),
         })
     }
 

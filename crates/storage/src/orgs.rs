@@ -4,6 +4,7 @@ use crate::{map_unique, Result, StorageError, Store, WriteTx};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::Arc;
 use zeren_domain::audit::AuditEvent;
 use zeren_domain::clock;
 use zeren_domain::org::{OrgCode, OrgKind, OrgName, OrgPath};
@@ -49,13 +50,14 @@ fn from_row(row: &AnyRow) -> Result<Org> {
 }
 
 /// The ledger tables that carry a copy of their organization's path (`org_path`).
-pub(crate) const LEDGER_TABLES: [&str; 8] = [
+pub(crate) const LEDGER_TABLES: [&str; 9] = [
     "members",
     "work_records",
     "resp_lists",
     "list_items",
     "problem_batches",
     "problems",
+    "problem_measures",
     "risk_points",
     "discipline_records",
 ];
@@ -81,33 +83,42 @@ pub struct OrgChange {
     pub parent_id: Option<i64>,
 }
 
+/// The organization tree as read at one data version, with the tree's change count then.
+pub(crate) struct KeptTree {
+    seen: crate::Version,
+    stamp: i64,
+    orgs: Arc<Vec<Org>>,
+}
+
 /// Orders a flat list depth-first (each parent followed by its children, by sort order then
 /// name), which is how the tree is shown.
 pub fn tree_order(mut orgs: Vec<Org>) -> Vec<Org> {
     orgs.sort_by(|a, b| (a.sort_order, &a.name, a.id).cmp(&(b.sort_order, &b.name, b.id)));
     let ids: std::collections::HashSet<i64> = orgs.iter().map(|o| o.id).collect();
-    let mut out = Vec::with_capacity(orgs.len());
-    fn walk(
-        parent: Option<i64>,
-        orgs: &[Org],
-        out: &mut Vec<Org>,
-        ids: &std::collections::HashSet<i64>,
-        top: bool,
-    ) {
-        for o in orgs {
-            let is_child = if top {
-                o.parent_id.is_none_or(|p| !ids.contains(&p))
-            } else {
-                o.parent_id == parent
-            };
-            if is_child {
-                out.push(o.clone());
-                walk(Some(o.id), orgs, out, ids, false);
-            }
+    // Children by parent (in the order above); those whose parent is not among them are roots.
+    let mut children: std::collections::HashMap<Option<i64>, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, o) in orgs.iter().enumerate() {
+        let parent = o.parent_id.filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(i);
+    }
+    let mut order = Vec::with_capacity(orgs.len());
+    // Depth first, without recursion: a stack of indexes, children pushed in reverse.
+    let mut stack: Vec<usize> = children
+        .get(&None)
+        .into_iter()
+        .flatten()
+        .rev()
+        .copied()
+        .collect();
+    while let Some(i) = stack.pop() {
+        order.push(i);
+        if let Some(kids) = children.get(&Some(orgs[i].id)) {
+            stack.extend(kids.iter().rev().copied());
         }
     }
-    walk(None, &orgs, &mut out, &ids, true);
-    out
+    let mut slots: Vec<Option<Org>> = orgs.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 impl Store {
@@ -134,19 +145,52 @@ impl Store {
 
     /// Every organization inside the scope, in tree order.
     pub async fn orgs_in(&self, scope: &Scope) -> Result<Vec<Org>> {
-        let mut all = Vec::new();
-        for root in &scope.roots {
-            let rows = sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM orgs WHERE path LIKE $1 ORDER BY path"
-            ))
-            .bind(format!("{}%", root.as_str()))
-            .fetch_all(&self.pool)
-            .await?;
-            for row in &rows {
-                all.push(from_row(row)?);
+        let tree = self.org_tree().await?;
+        let inside: Vec<Org> = tree
+            .iter()
+            .filter(|o| scope.roots.iter().any(|r| r.covers(&o.path)))
+            .cloned()
+            .collect();
+        Ok(tree_order(inside))
+    }
+
+    /// Every organization, in tree order, kept in memory between changes to the tree: the
+    /// ledger pages offer a county's six hundred organizations as a filter on every read.
+    /// Kept for one data version; when that moves, one number (`org_tree_version`, counted by
+    /// every change to the tree on any instance) says whether the tree must be read again.
+    pub async fn org_tree(&self) -> Result<Arc<Vec<Org>>> {
+        let seen = self.data_version().await?;
+        let kept = self
+            .org_tree
+            .lock()
+            .ok()
+            .and_then(|k| k.as_ref().map(|k| (k.seen, k.stamp, k.orgs.clone())));
+        if let Some((at, _, orgs)) = &kept {
+            if *at == seen {
+                return Ok(orgs.clone());
             }
         }
-        Ok(tree_order(all))
+        let (stamp,): (i64,) = sqlx::query_as("SELECT n FROM org_tree_version WHERE id = 1")
+            .fetch_one(&self.pool)
+            .await?;
+        let orgs = match kept {
+            Some((_, kept_stamp, orgs)) if kept_stamp == stamp => orgs,
+            _ => {
+                let rows = sqlx::query(&format!("SELECT {COLUMNS} FROM orgs"))
+                    .fetch_all(&self.pool)
+                    .await?;
+                let all = rows.iter().map(from_row).collect::<Result<Vec<_>>>()?;
+                Arc::new(tree_order(all))
+            }
+        };
+        if let Ok(mut k) = self.org_tree.lock() {
+            *k = Some(KeptTree {
+                seen,
+                stamp,
+                orgs: orgs.clone(),
+            });
+        }
+        Ok(orgs)
     }
 
     /// The organization's direct children, in display order.
@@ -181,6 +225,14 @@ impl Store {
 }
 
 impl WriteTx {
+    /// Counts a change to the organization tree (see [`Store::org_tree`]).
+    async fn tree_changed(&mut self) -> Result<()> {
+        sqlx::query("UPDATE org_tree_version SET n = n + 1 WHERE id = 1")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
+    }
+
     async fn org(&mut self, id: i64) -> Result<Org> {
         let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orgs WHERE id = $1"))
             .bind(id)
@@ -228,6 +280,7 @@ impl WriteTx {
             .bind(id)
             .execute(&mut *self.tx)
             .await?;
+        self.tree_changed().await?;
         let org = self.org(id).await?;
         self.audit(actor.event("org.create", "org", id, None::<&()>, Some(&org)))
             .await?;
@@ -237,6 +290,7 @@ impl WriteTx {
     /// Renames, retypes, reorders, (de)activates or moves an organization, audited.
     pub async fn update_org(&mut self, id: i64, change: OrgChange, actor: &Actor) -> Result<Org> {
         let before = self.org(id).await?;
+        self.tree_changed().await?;
         let now = clock::now_text();
         sqlx::query(
             "UPDATE orgs SET name = $1, kind = $2, sort_order = $3, active = $4, updated_at = $5 WHERE id = $6",

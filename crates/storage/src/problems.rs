@@ -653,10 +653,11 @@ impl Store {
         w.push(format!(
             "m.status = 'open' AND m.voided = FALSE AND m.deadline < {t} AND p.voided = FALSE"
         ));
-        w.scope("p.org_path", scope);
+        // The measure's own copy of the path: a range of `problem_measures_open`.
+        w.scope("m.org_path", scope);
         if let Some(org) = org {
             let p = w.text(format!("{}%", org.as_str()));
-            w.push(format!("p.org_path LIKE {p}"));
+            w.push(format!("m.org_path LIKE {p}"));
         }
         if let Some(o) = owner {
             let p = w.int(o);
@@ -932,11 +933,13 @@ impl WriteTx {
         }
         let now = clock::now_text();
         let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO problem_measures (problem_id, description, owner_account_id, owner_name, \
-             deadline, status, note, created_by, created_at, updated_at, voided, void_reason) \
-             VALUES ($1, $2, $3, $4, $5, 'open', '', $6, $7, $7, FALSE, '') RETURNING id",
+            "INSERT INTO problem_measures (problem_id, org_path, description, owner_account_id, \
+             owner_name, deadline, status, note, created_by, created_at, updated_at, voided, \
+             void_reason) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'open', '', $7, $8, $8, FALSE, '') RETURNING id",
         )
         .bind(problem.id)
+        .bind(problem.org_path.as_str())
         .bind(&m.description)
         .bind(m.owner_account_id)
         .bind(&m.owner_name)

@@ -684,9 +684,9 @@ async fn the_ledger_pages_quickly_over_50000_problems() {
         .unwrap();
     }
     zeren_storage::sqlx::query(
-        "INSERT INTO problem_measures (problem_id, description, owner_name, deadline, status, note, \
-         created_at, updated_at, voided, void_reason) \
-         SELECT id, '措施', '某人', CASE WHEN id % 10 = 0 THEN '2023-01-01' ELSE '2099-12-31' END, \
+        "INSERT INTO problem_measures (problem_id, org_path, description, owner_name, deadline, \
+         status, note, created_at, updated_at, voided, void_reason) \
+         SELECT id, org_path, '措施', '某人', CASE WHEN id % 10 = 0 THEN '2023-01-01' ELSE '2099-12-31' END, \
          CASE WHEN status = 'closed' THEN 'done' ELSE 'open' END, '', created_at, created_at, FALSE, '' \
          FROM problems",
     )
@@ -694,9 +694,9 @@ async fn the_ledger_pages_quickly_over_50000_problems() {
     .await
     .unwrap();
     zeren_storage::sqlx::query(
-        "INSERT INTO problem_measures (problem_id, description, owner_name, deadline, status, note, \
-         created_at, updated_at, voided, void_reason) \
-         SELECT id, '措施二', '某人', '2099-12-31', 'done', '', created_at, created_at, FALSE, '' \
+        "INSERT INTO problem_measures (problem_id, org_path, description, owner_name, deadline, \
+         status, note, created_at, updated_at, voided, void_reason) \
+         SELECT id, org_path, '措施二', '某人', '2099-12-31', 'done', '', created_at, created_at, FALSE, '' \
          FROM problems",
     )
     .execute(pool)
@@ -747,4 +747,67 @@ async fn the_ledger_pages_quickly_over_50000_problems() {
     worst = worst.max(started.elapsed());
     // Generous for a shared two-core machine and a debug build; typical is tens of ms.
     assert!(worst < std::time::Duration::from_secs(3), "{worst:?}");
+}
+
+#[tokio::test]
+async fn overdue_measures_follow_their_organization_when_it_moves() {
+    let db = fresh_store().await;
+    let t = town(&db.store).await;
+    let today = Day::today();
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.create_problem(
+        problem(
+            t.v02.id,
+            "党费收缴不规范",
+            today.plus_days(-90),
+            vec![measure("已逾期的措施", today.plus_days(-3))],
+        ),
+        &t.clerk,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let (_, n) = db
+        .store
+        .overdue_measures(&t.only(&t.office), None, None, today, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+
+    // The branch moves below the office: its measures are counted there now, not at the old
+    // place.
+    let mut tx = db.store.begin_write().await.unwrap();
+    let moved = tx
+        .update_org(
+            t.v02.id,
+            zeren_storage::OrgChange {
+                parent_id: Some(t.office.id),
+                ..Default::default()
+            },
+            &Actor::cli(),
+        )
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let (rows, n) = db
+        .store
+        .overdue_measures(&t.only(&t.office), None, None, today, 50)
+        .await
+        .unwrap();
+    assert_eq!(
+        (n, rows[0].measure.description.as_str()),
+        (1, "已逾期的措施")
+    );
+    let (_, n) = db
+        .store
+        .overdue_measures(&t.all(), Some(&moved.path), None, today, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let (_, n) = db
+        .store
+        .overdue_measures(&t.all(), Some(&t.v02.path), None, today, 50)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
 }

@@ -55,7 +55,7 @@ async fn migrations_apply_once_and_are_recorded() {
     let db = fresh_store().await;
     let applied = db.store.applied_migrations().await.unwrap();
     let versions: Vec<i64> = applied.iter().map(|m| m.0).collect();
-    assert_eq!(versions, vec![1, 2, 3, 4, 7, 8, 9]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 7, 8, 9, 10]);
     // Opening again applies nothing new and keeps data.
     township(&db.store).await;
     let again = Store::open(&db.url).await.unwrap();
@@ -507,4 +507,116 @@ async fn like_is_case_sensitive_and_a_subtree_is_read_from_its_path_index() {
             "{detail:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_kept_organization_tree_follows_changes_here_and_on_another_instance() {
+    let db = fresh_store().await;
+    let (root, office, village) = township(&db.store).await;
+    // A second instance on the same database, as when several servers share PostgreSQL.
+    let other = Store::connect(&db.url).await.unwrap();
+    let root_path = db.store.org(root).await.unwrap().path;
+    let scope = Scope {
+        roots: vec![root_path],
+    };
+    let names = |orgs: Vec<zeren_storage::Org>| -> Vec<String> {
+        orgs.into_iter().map(|o| o.name).collect()
+    };
+    assert_eq!(
+        names(other.orgs_in(&scope).await.unwrap()),
+        ["青石镇党委", "东岭村党支部", "镇机关党总支"]
+    );
+    let actor = Actor::cli();
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.create_org(
+        new_org(Some(office), "qs-jg1", "机关第一党支部", OrgKind::Branch),
+        &actor,
+    )
+    .await
+    .unwrap();
+    tx.update_org(
+        village,
+        OrgChange {
+            name: Some(OrgName::parse("东岭村党总支").unwrap()),
+            ..Default::default()
+        },
+        &actor,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let expected = [
+        "青石镇党委",
+        "东岭村党总支",
+        "镇机关党总支",
+        "机关第一党支部",
+    ];
+    // This instance sees its own change at once.
+    assert_eq!(names(db.store.orgs_in(&scope).await.unwrap()), expected);
+    // The other one within the data version's refresh.
+    tokio::time::sleep(zeren_storage::VERSION_REFRESH + std::time::Duration::from_millis(100))
+        .await;
+    assert_eq!(names(other.orgs_in(&scope).await.unwrap()), expected);
+
+    // A move re-roots the subtree in the kept tree too.
+    let mut tx = other.begin_write().await.unwrap();
+    tx.update_org(
+        office,
+        OrgChange {
+            parent_id: Some(village),
+            ..Default::default()
+        },
+        &actor,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    tokio::time::sleep(zeren_storage::VERSION_REFRESH + std::time::Duration::from_millis(100))
+        .await;
+    let village_path = db.store.org(village).await.unwrap().path;
+    let below = db
+        .store
+        .orgs_in(&Scope {
+            roots: vec![village_path],
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        names(below),
+        ["东岭村党总支", "镇机关党总支", "机关第一党支部"]
+    );
+    other.close().await;
+}
+
+#[test]
+fn tree_order_puts_children_after_their_parent_by_sort_order_then_name() {
+    use zeren_domain::org::OrgPath;
+    let org = |id: i64, parent: Option<i64>, path: &str, name: &str, sort_order: i64| {
+        zeren_storage::Org {
+            id,
+            parent_id: parent,
+            path: OrgPath(path.to_string()),
+            code: format!("o{id}"),
+            name: name.to_string(),
+            kind: OrgKind::Branch,
+            sort_order,
+            active: true,
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    };
+    let flat = vec![
+        org(5, Some(2), "/1/2/5/", "二支部", 0),
+        org(4, Some(2), "/1/2/4/", "一支部", 0),
+        org(3, Some(1), "/1/3/", "机关", 0),
+        org(2, Some(1), "/1/2/", "村", 1),
+        org(1, None, "/1/", "镇党委", 0),
+        // Its parent is not among them: shown as a root, after the first.
+        org(9, Some(8), "/8/9/", "外部支部", 5),
+    ];
+    let ordered: Vec<i64> = zeren_storage::tree_order(flat)
+        .iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(ordered, vec![1, 3, 2, 4, 5, 9]);
 }

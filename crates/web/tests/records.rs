@@ -1388,3 +1388,45 @@ async fn this_modules_routes_never_answer_500() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_records_page_filters_by_an_organizations_id_or_its_code() {
+    let app = demo_app().await;
+    let clerk = app.token("dangwu").await;
+    let mut ids = Vec::new();
+    for (org, title) in [
+        ("qs-v01", "东岭村七月主题党日"),
+        ("qs-v02", "西岭村七月主题党日"),
+    ] {
+        let r = app
+            .request(
+                Method::POST,
+                "/api/v1/records",
+                Some(&clerk),
+                Some(json!({"org": org, "type": "theme_day", "title": title, "held_on": "2025-07-01"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        ids.push(r.json()["id"].as_i64().unwrap());
+    }
+    let (session, _) = app.login("dangwu", USER_PASSWORD).await;
+    let id = app.org_id("qs-v01").await;
+    for filter in [id.to_string(), "qs-v01".to_string()] {
+        let page = app
+            .get(&format!("/records?org={filter}"), Some(&session))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains(&format!("/records/{}\"", ids[0])),
+            "{filter}"
+        );
+        assert!(
+            !page.body.contains(&format!("/records/{}\"", ids[1])),
+            "{filter}"
+        );
+        assert!(
+            page.body.contains(&format!("value=\"{id}\" selected")),
+            "{filter}"
+        );
+    }
+}

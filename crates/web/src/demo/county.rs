@@ -170,6 +170,7 @@ const PROBLEM_COLS: &[&str] = &[
 const MEASURE_COLS: &[&str] = &[
     "id",
     "problem_id",
+    "org_path",
     "description",
     "owner_name",
     "deadline",
@@ -735,6 +736,7 @@ fn township(l: &mut Loader, rng: &mut StdRng, scale: &CountyScale, town: &Org, b
                     vec![
                         Cell::Int(mid),
                         Cell::Int(id),
+                        t(o.path.as_str()),
                         t(format!("整改措施{}：健全制度、明确责任、限期整改", k + 1)),
                         t(person(rng)),
                         t(day(y, rng.gen_range(7..=12), 28)),

@@ -101,12 +101,22 @@ pub async fn org_by_code(state: &AppState, code: &str) -> Result<Org, AppError> 
     Ok(state.store.org_by_code(code.trim()).await?)
 }
 
-pub async fn org_by_id(state: &AppState, id: &str) -> Result<Org, AppError> {
-    let id = id
-        .trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound("该组织"))?;
-    Ok(state.store.org(id).await?)
+/// An organization by its id (as select boxes send it) or its code (as in a link typed or
+/// shared by hand, `/problems?org=xz05`).
+pub async fn org_by_ref(state: &AppState, reference: &str) -> Result<Org, AppError> {
+    let reference = reference.trim();
+    if let Ok(id) = reference.parse::<i64>() {
+        match state.store.org(id).await {
+            Ok(org) => return Ok(org),
+            Err(zeren_storage::StorageError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match state.store.org_by_code(reference).await {
+        Ok(org) => Ok(org),
+        Err(zeren_storage::StorageError::NotFound(_)) => Err(AppError::NotFound("该组织")),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// A problem source by code or name, among those in use.

@@ -7,7 +7,7 @@ use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::{Path, Query};
 use crate::manage::discipline::{self as manage, DisciplineEdit, DisciplineInput};
-use crate::manage::problems::org_by_id;
+use crate::manage::problems::org_by_ref;
 use crate::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -116,7 +116,7 @@ pub async fn index(
     let mut filter = DisciplineFilter::new(user.perms.scope(Action::ViewDiscipline));
     let mut form = ListForm::default();
     if let Some(org) = q.org.as_deref().filter(|o| !o.is_empty()) {
-        if let Ok(o) = org_by_id(&state, org).await {
+        if let Ok(o) = org_by_ref(&state, org).await {
             if user.perms.can(Action::ViewDiscipline, &o.path) {
                 form.org = o.id.to_string();
                 filter.org = Some(o.path);
@@ -273,7 +273,7 @@ pub async fn create(
 ) -> PageResult {
     let form = RecordForm::from_fields(&Fields(fields));
     let result = async {
-        let org = manage::org_for_recording(&user, org_by_id(&state, &form.org).await)?;
+        let org = manage::org_for_recording(&user, org_by_ref(&state, &form.org).await)?;
         manage::create(
             &state,
             &user,

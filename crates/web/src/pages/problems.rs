@@ -206,7 +206,7 @@ pub async fn index(
     // Filters that do not apply (unknown or out of view) are dropped, not errors.
     let mut org_path = None;
     if let Some(org) = q.org.as_deref().filter(|o| !o.is_empty()) {
-        if let Ok(o) = manage::org_by_id(&state, org).await {
+        if let Ok(o) = manage::org_by_ref(&state, org).await {
             if user.perms.can(Action::ViewOrgs, &o.path) {
                 form.org = o.id.to_string();
                 org_path = Some(o.path.clone());
@@ -422,7 +422,7 @@ pub async fn create(
     };
     let result = async {
         let org =
-            manage::org_for_recording(&user, manage::org_by_id(&state, &form.org).await, "org")?;
+            manage::org_for_recording(&user, manage::org_by_ref(&state, &form.org).await, "org")?;
         let record_id = match form.record_id.trim() {
             "" => None,
             t => Some(
@@ -572,7 +572,7 @@ pub async fn batch_create(
     }
     let checked = async {
         let org =
-            manage::org_for_recording(&user, manage::org_by_id(&state, &form.org).await, "org")?;
+            manage::org_for_recording(&user, manage::org_by_ref(&state, &form.org).await, "org")?;
         let problems = lines
             .iter()
             .map(|l| BatchProblemInput {

@@ -151,12 +151,17 @@ pub async fn index(
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
     let types = state.store.record_types_all().await?;
-    let chosen_org = f
-        .org
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| visible.iter().find(|o| o.id == id).cloned());
+    // By id (the select box) or by code (a link typed by hand).
+    let wanted = f.org.trim();
+    let chosen_org = visible
+        .iter()
+        .find(|o| !wanted.is_empty() && o.id.to_string() == wanted)
+        .or_else(|| {
+            visible
+                .iter()
+                .find(|o| !wanted.is_empty() && o.code == wanted)
+        })
+        .cloned();
     let page = f
         .page
         .trim()

@@ -6,7 +6,7 @@ use super::{notice_text, render, render_status, FieldError, Layout, PageForm, Pa
 use crate::auth::CurrentUser;
 use crate::error::AppError;
 use crate::extract::{Path, Query};
-use crate::manage::problems::{org_by_id, org_for_recording};
+use crate::manage::problems::{org_by_ref, org_for_recording};
 use crate::manage::risks::{self as manage, parse_score, RiskEdit, RiskInput};
 use crate::AppState;
 use askama::Template;
@@ -116,7 +116,7 @@ pub async fn index(
     let mut filter = RiskFilter::new(user.perms.scope(Action::ViewOrgs));
     let mut form = ListForm::default();
     if let Some(org) = q.org.as_deref().filter(|o| !o.is_empty()) {
-        if let Ok(o) = org_by_id(&state, org).await {
+        if let Ok(o) = org_by_ref(&state, org).await {
             if user.perms.can(Action::ViewOrgs, &o.path) {
                 form.org = o.id.to_string();
                 filter.org = Some(o.path);
@@ -276,7 +276,7 @@ pub async fn create(
             .collect(),
     };
     let result = async {
-        let org = org_for_recording(&user, org_by_id(&state, &form.org).await, "org")?;
+        let org = org_for_recording(&user, org_by_ref(&state, &form.org).await, "org")?;
         manage::create(
             &state,
             &user,
