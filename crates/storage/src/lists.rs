@@ -666,14 +666,20 @@ impl Store {
 
     /// The open items of live lists carried out inside the subtree whose due day is before
     /// `today`, most overdue first.
-    pub async fn overdue_items(&self, root: &OrgPath, today: Day) -> Result<Vec<ItemView>> {
+    pub async fn overdue_items(
+        &self,
+        root: &OrgPath,
+        today: Day,
+        limit: i64,
+    ) -> Result<Vec<ItemView>> {
         let rows = sqlx::query(&format!(
             "{} WHERE i.org_path LIKE $1 AND i.status = 'open' AND i.voided = FALSE \
-             AND l.voided = FALSE AND i.due_on < $2 ORDER BY i.due_on, i.id",
+             AND l.voided = FALSE AND i.due_on < $2 ORDER BY i.due_on, i.id LIMIT $3",
             item_view_select()
         ))
         .bind(subtree(root.as_str()))
         .bind(today.text())
+        .bind(limit.clamp(0, 10_000))
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(item_view_from_row).collect()

@@ -913,19 +913,28 @@ async fn overviews_count_items_done_and_overdue() {
     assert_eq!(store.list_years(&scope).await.unwrap(), vec![2023, 2022]);
 
     // Overdue by subtree.
-    let overdue = store.overdue_items(&t.qs.path, today).await.unwrap();
+    let overdue = store.overdue_items(&t.qs.path, today, 100).await.unwrap();
     assert_eq!(
         overdue.iter().map(|i| i.item.id).collect::<Vec<_>>(),
         vec![early.id]
     );
     let later = store
-        .overdue_items(&t.qs.path, day("2024-01-02"))
+        .overdue_items(&t.qs.path, day("2024-01-02"), 100)
         .await
         .unwrap();
     assert_eq!(later.len(), 4);
+    // A page shows the most overdue few.
+    let few = store
+        .overdue_items(&t.qs.path, day("2024-01-02"), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        few.iter().map(|i| i.item.id).collect::<Vec<_>>(),
+        later[..2].iter().map(|i| i.item.id).collect::<Vec<_>>()
+    );
     assert_eq!(
         store
-            .overdue_items(&t.v01.path, day("2024-01-02"))
+            .overdue_items(&t.v01.path, day("2024-01-02"), 100)
             .await
             .unwrap()
             .len(),
@@ -933,7 +942,7 @@ async fn overviews_count_items_done_and_overdue() {
         "the branch's own item and the one it carries out for the committee"
     );
     assert!(store
-        .overdue_items(&t.v02.path, day("2024-01-02"))
+        .overdue_items(&t.v02.path, day("2024-01-02"), 100)
         .await
         .unwrap()
         .is_empty());

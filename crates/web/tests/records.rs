@@ -1428,5 +1428,16 @@ async fn the_records_page_filters_by_an_organizations_id_or_its_code() {
             page.body.contains(&format!("value=\"{id}\" selected")),
             "{filter}"
         );
+        // The roster and 三会一课 pages read the same filter.
+        for page in ["/members", "/meetings"] {
+            let r = app
+                .get(&format!("{page}?org={filter}"), Some(&session))
+                .await;
+            assert_eq!(r.status, StatusCode::OK);
+            assert!(
+                r.body.contains(&format!("value=\"{id}\" selected")),
+                "{page} {filter}"
+            );
+        }
     }
 }

@@ -13,3 +13,6 @@ CREATE TABLE org_tree_version (
     n   BIGINT NOT NULL
 );
 INSERT INTO org_tree_version (id, n) VALUES (1, 0);
+
+-- Problems waiting for 销号 review (the desk of every approver): one status within a subtree.
+CREATE INDEX problems_review ON problems(status, org_path text_pattern_ops) WHERE voided = FALSE;

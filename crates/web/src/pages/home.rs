@@ -421,17 +421,22 @@ async fn desk(
     today: Day,
 ) -> Result<Vec<DeskSection>, AppError> {
     let works = user.perms.can_somewhere(Action::RecordWork);
+    // Four independent reads: at once, each on its own connection.
+    let (items, measures, reviews, meetings) = tokio::try_join!(
+        desk_items(state, user, today),
+        desk_measures(state, user, today),
+        desk_reviews(state, user, today),
+        desk_meetings(state, user, today),
+    )?;
     let mut out = Vec::new();
-    let items = desk_items(state, user, today).await?;
     if works || items.total > 0 {
         out.push(items);
     }
-    let measures = desk_measures(state, user, today).await?;
     if works || measures.total > 0 {
         out.push(measures);
     }
-    out.extend(desk_reviews(state, user, today).await?);
-    out.extend(desk_meetings(state, user, today).await?);
+    out.extend(reviews);
+    out.extend(meetings);
     Ok(out)
 }
 

@@ -329,10 +329,8 @@ pub async fn index(
     }
     let mut overdue = Vec::new();
     for root in &scope.roots {
-        for v in state.store.overdue_items(root, today).await? {
-            if overdue.len() >= 10 {
-                break;
-            }
+        let room = 10 - overdue.len() as i64;
+        for v in state.store.overdue_items(root, today, room).await? {
             let n = overdue.len() + 1;
             overdue.push(item_row(&state, &catalog, v, n, today).await?);
         }

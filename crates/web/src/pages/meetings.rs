@@ -123,11 +123,7 @@ pub async fn index(
         .store
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
-    let org = q
-        .org
-        .as_deref()
-        .and_then(|id| id.trim().parse::<i64>().ok())
-        .and_then(|id| visible.iter().find(|o| o.id == id))
+    let org = super::chosen_org(&visible, q.org.as_deref().unwrap_or_default())
         .or_else(|| visible.first())
         .cloned();
     let (period, error) = match Period::parse(q.from.as_deref(), q.to.as_deref()) {

@@ -98,12 +98,7 @@ pub async fn index(
         .store
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
-    let chosen = f
-        .org
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| visible.iter().find(|o| o.id == id));
+    let chosen = super::chosen_org(&visible, &f.org);
     let roots = match chosen {
         Some(o) => vec![o.path.clone()],
         None => user.perms.scope(Action::ViewOrgs).roots,
@@ -141,7 +136,10 @@ pub async fn index(
         total: result.total,
         page,
         pages: ((result.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
-        orgs: org_choices(&visible, f.org.trim()),
+        orgs: org_choices(
+            &visible,
+            &chosen.map(|o| o.id.to_string()).unwrap_or_default(),
+        ),
         statuses: status_choices(f.status.trim()),
         excel: super::excel::ExcelBar::new(
             &user,

@@ -151,17 +151,7 @@ pub async fn index(
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
     let types = state.store.record_types_all().await?;
-    // By id (the select box) or by code (a link typed by hand).
-    let wanted = f.org.trim();
-    let chosen_org = visible
-        .iter()
-        .find(|o| !wanted.is_empty() && o.id.to_string() == wanted)
-        .or_else(|| {
-            visible
-                .iter()
-                .find(|o| !wanted.is_empty() && o.code == wanted)
-        })
-        .cloned();
+    let chosen_org = super::chosen_org(&visible, &f.org).cloned();
     let page = f
         .page
         .trim()

@@ -289,6 +289,23 @@ pub async fn ledgers(
             "GET /api/v1/problems?org=xz05&per_page=100",
             "/api/v1/problems?org=xz05&per_page=100",
         ),
+        (
+            "GET /lists?org=xz05 (ledger page, one township)",
+            "/lists?org=xz05",
+        ),
+        (
+            "GET /members?org=xz05 (ledger page, one township)",
+            "/members?org=xz05",
+        ),
+        (
+            "GET /risks?org=xz05 (ledger page, one township)",
+            "/risks?org=xz05",
+        ),
+        (
+            "GET /meetings?org=xz05 (三会一课, one township)",
+            "/meetings?org=xz05",
+        ),
+        ("GET / (the county secretary's desk)", "/"),
     ] {
         let (median, p99, worst) =
             timed_gets(router, uri, &county_token, 100, Some(caches)).await?;
