@@ -77,7 +77,14 @@ pub async fn run(url: &str, seed: u64) -> Result<()> {
     let backend = format!("{:?}", store.backend());
     let started = Instant::now();
     if store.org_by_code("xian").await.is_ok() {
-        println!("[{backend}] measuring the county generated earlier in this database");
+        // Each run saves 100 records and imports 10,000 into one township, so later runs
+        // measure a fuller township than the first.
+        let (records,): (i64,) = zeren_storage::sqlx::query_as("SELECT COUNT(*) FROM work_records")
+            .fetch_one(store.pool())
+            .await?;
+        println!(
+            "[{backend}] measuring the county generated earlier in this database ({records} records, with earlier runs' saves and imports)"
+        );
     } else {
         let s = county::generate(
             &store,
@@ -307,9 +314,15 @@ pub async fn ledgers(
         ),
         ("GET / (the county secretary's desk)", "/"),
     ] {
+        // The 20 ms is for ledger pages; the desk is measured beside them.
+        let target = if uri == "/" {
+            ""
+        } else {
+            " (target p99 < 20 ms)"
+        };
         let (median, p99, worst) =
             timed_gets(router, uri, &county_token, 100, Some(caches)).await?;
-        println!("[{backend}] {label}, read from the database: median {median:.1} ms, p99 {p99:.1} ms, worst {worst:.1} ms (target p99 < 20 ms)");
+        println!("[{backend}] {label}, read from the database: median {median:.1} ms, p99 {p99:.1} ms, worst {worst:.1} ms{target}");
         let (median, p99, worst) = timed_gets(router, uri, &county_token, 200, None).await?;
         println!("[{backend}] {label}, again with nothing changed (kept answer): median {median:.1} ms, p99 {p99:.1} ms, worst {worst:.1} ms");
     }
