@@ -280,11 +280,43 @@ pub async fn index(
         ),
         None => years.first().copied(),
     };
-    let summaries = state
-        .store
-        .list_summaries(&scope, year.map(|y| y as i32), today)
-        .await?;
-    let orgs = state.store.orgs_in(&scope).await?;
+    // The lists with their counts, and the items due to superiors or overdue (each target
+    // row reading its metric): independent reads, at once.
+    let rows_of = |views: Vec<ItemView>| {
+        futures_util::future::try_join_all(
+            views
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| item_row(&state, &catalog, v, i + 1, today)),
+        )
+    };
+    let items = async {
+        // What this user's organizations carry out for their superiors' lists (上级交办).
+        let mut assigned_views = Vec::new();
+        if let Some(y) = year {
+            for root in &scope.roots {
+                assigned_views.extend(state.store.items_assigned_to(root, y as i32).await?);
+            }
+        }
+        let mut overdue_views = Vec::new();
+        for root in &scope.roots {
+            let room = 10 - overdue_views.len() as i64;
+            overdue_views.extend(state.store.overdue_items(root, today, room).await?);
+        }
+        tokio::try_join!(rows_of(assigned_views), rows_of(overdue_views))
+    };
+    let (summaries, orgs, (assigned, overdue)) = tokio::try_join!(
+        async {
+            Ok::<_, AppError>(
+                state
+                    .store
+                    .list_summaries(&scope, year.map(|y| y as i32), today)
+                    .await?,
+            )
+        },
+        async { Ok::<_, AppError>(state.store.orgs_in(&scope).await?) },
+        items,
+    )?;
     let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
     // In tree order: each organization's lists below its superior's.
     let position = |org_id: i64| {
@@ -317,28 +349,6 @@ pub async fn index(
             }
         })
         .collect();
-    // What this user's organizations carry out for their superiors' lists (上级交办).
-    let mut assigned_views = Vec::new();
-    if let Some(y) = year {
-        for root in &scope.roots {
-            assigned_views.extend(state.store.items_assigned_to(root, y as i32).await?);
-        }
-    }
-    let mut overdue_views = Vec::new();
-    for root in &scope.roots {
-        let room = 10 - overdue_views.len() as i64;
-        overdue_views.extend(state.store.overdue_items(root, today, room).await?);
-    }
-    // Each row with a target reads its metric: the rows are made at once.
-    let rows_of = |views: Vec<ItemView>| {
-        futures_util::future::try_join_all(
-            views
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| item_row(&state, &catalog, v, i + 1, today)),
-        )
-    };
-    let (assigned, overdue) = tokio::try_join!(rows_of(assigned_views), rows_of(overdue_views))?;
     let excel = super::excel::ExcelBar::new(
         &user,
         "/lists",

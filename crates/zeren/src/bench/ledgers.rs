@@ -297,8 +297,8 @@ pub async fn ledgers(
             "/api/v1/problems?org=xz05&per_page=100",
         ),
         (
-            "GET /lists?org=xz05 (ledger page, one township)",
-            "/lists?org=xz05",
+            "GET /lists (ledger page: every list of the county this year)",
+            "/lists",
         ),
         (
             "GET /members?org=xz05 (ledger page, one township)",
