@@ -38,7 +38,7 @@ pub use lists::{
 };
 pub use members::{Member, MemberPage, MemberQuery, NewMember};
 pub use metrics::{MetricRecords, MetricRow, MetricValue};
-pub use orgs::{tree_order, Actor, NewOrg, Org, OrgChange};
+pub use orgs::{org_by_reference, tree_order, Actor, NewOrg, Org, OrgChange};
 pub use problems::{
     Measure, MeasureChange, NewBatch, NewMeasure, NewProblem, OverdueMeasure, Problem,
     ProblemBatch, ProblemChange, ProblemEvent, ProblemFilter, ProblemPage,

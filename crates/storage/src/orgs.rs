@@ -83,6 +83,18 @@ pub struct OrgChange {
     pub parent_id: Option<i64>,
 }
 
+/// The organization a reference names among `orgs`: by id (what select boxes send) or by code
+/// (a link typed or shared by hand, `?org=xz05`).
+pub fn org_by_reference<'a>(orgs: &'a [Org], reference: &str) -> Option<&'a Org> {
+    let reference = reference.trim();
+    if reference.is_empty() {
+        return None;
+    }
+    orgs.iter()
+        .find(|o| o.id.to_string() == reference)
+        .or_else(|| orgs.iter().find(|o| o.code == reference))
+}
+
 /// The organization tree as read at one data version, with the tree's change count then.
 pub(crate) struct KeptTree {
     seen: crate::Version,

@@ -101,22 +101,13 @@ pub async fn org_by_code(state: &AppState, code: &str) -> Result<Org, AppError> 
     Ok(state.store.org_by_code(code.trim()).await?)
 }
 
-/// An organization by its id (as select boxes send it) or its code (as in a link typed or
-/// shared by hand, `/problems?org=xz05`).
+/// An organization by its id or its code ([`zeren_storage::org_by_reference`]), from the
+/// kept organization tree.
 pub async fn org_by_ref(state: &AppState, reference: &str) -> Result<Org, AppError> {
-    let reference = reference.trim();
-    if let Ok(id) = reference.parse::<i64>() {
-        match state.store.org(id).await {
-            Ok(org) => return Ok(org),
-            Err(zeren_storage::StorageError::NotFound(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    match state.store.org_by_code(reference).await {
-        Ok(org) => Ok(org),
-        Err(zeren_storage::StorageError::NotFound(_)) => Err(AppError::NotFound("该组织")),
-        Err(e) => Err(e.into()),
-    }
+    let tree = state.store.org_tree().await?;
+    zeren_storage::org_by_reference(&tree, reference)
+        .cloned()
+        .ok_or(AppError::NotFound("该组织"))
 }
 
 /// A problem source by code or name, among those in use.

@@ -123,7 +123,7 @@ pub async fn index(
         .store
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
-    let org = super::chosen_org(&visible, q.org.as_deref().unwrap_or_default())
+    let org = zeren_storage::org_by_reference(&visible, q.org.as_deref().unwrap_or_default())
         .or_else(|| visible.first())
         .cloned();
     let (period, error) = match Period::parse(q.from.as_deref(), q.to.as_deref()) {

@@ -98,7 +98,7 @@ pub async fn index(
         .store
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
-    let chosen = super::chosen_org(&visible, &f.org);
+    let chosen = zeren_storage::org_by_reference(&visible, &f.org);
     let roots = match chosen {
         Some(o) => vec![o.path.clone()],
         None => user.perms.scope(Action::ViewOrgs).roots,

@@ -116,22 +116,6 @@ impl FieldError {
 }
 
 /// Organizations as indented choices for a select box (the tree shown in one column).
-/// The organization a filter names, among those visible: by id (what a select box sends) or by
-/// code (a link typed or shared by hand, `?org=xz05`).
-pub fn chosen_org<'a>(
-    visible: &'a [zeren_storage::Org],
-    wanted: &str,
-) -> Option<&'a zeren_storage::Org> {
-    let wanted = wanted.trim();
-    if wanted.is_empty() {
-        return None;
-    }
-    visible
-        .iter()
-        .find(|o| o.id.to_string() == wanted)
-        .or_else(|| visible.iter().find(|o| o.code == wanted))
-}
-
 pub fn indented_choices(orgs: &[zeren_storage::Org]) -> Vec<(i64, String)> {
     let min_depth = orgs.iter().map(|o| o.depth()).min().unwrap_or(1);
     orgs.iter()

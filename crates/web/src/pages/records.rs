@@ -151,7 +151,7 @@ pub async fn index(
         .orgs_in(&user.perms.scope(Action::ViewOrgs))
         .await?;
     let types = state.store.record_types_all().await?;
-    let chosen_org = super::chosen_org(&visible, &f.org).cloned();
+    let chosen_org = zeren_storage::org_by_reference(&visible, &f.org).cloned();
     let page = f
         .page
         .trim()

@@ -7,8 +7,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet, Workbook,
+    read_keyed, refused, too_many, CellFaults, Download, Faults, ImportError, ImportSummary,
+    OrgBook, Workbook,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -176,25 +176,15 @@ pub async fn export(
             }
         }
     }
-    let title = super::title(state, user, f.org.as_ref(), LEDGER).await?;
-    Ok(Download {
-        file_name: super::file_name(LEDGER),
-        bytes: write_blocking(vec![
-            OwnedSheet {
-                name: SHEET,
-                title: title.clone(),
-                cols: &COLS,
-                rows: main,
-            },
-            OwnedSheet {
-                name: PROGRESS_SHEET,
-                title: format!("{title}（调度进展）"),
-                cols: &PROGRESS_COLS,
-                rows: details,
-            },
-        ])
-        .await?,
-    })
+    super::ledger_download(
+        state,
+        user,
+        f.org.as_ref(),
+        LEDGER,
+        (SHEET, &COLS, main),
+        Some(((PROGRESS_SHEET, &PROGRESS_COLS, details), "调度进展")),
+    )
+    .await
 }
 
 /// A list as rows name it.

@@ -2,8 +2,8 @@
 
 use super::sheet::{info, opt, req, Col, Value};
 use super::{
-    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet, Workbook,
+    read_keyed, refused, too_many, CellFaults, Download, Faults, ImportError, ImportSummary,
+    OrgBook, Workbook,
 };
 use crate::api::records::optional_day;
 use crate::auth::CurrentUser;
@@ -118,17 +118,15 @@ pub async fn export(
             ]
         })
         .collect();
-    let title = super::title(state, user, f.org.as_ref(), LEDGER).await?;
-    Ok(Download {
-        file_name: super::file_name(LEDGER),
-        bytes: write_blocking(vec![OwnedSheet {
-            name: SHEET,
-            title,
-            cols: &COLS,
-            rows,
-        }])
-        .await?,
-    })
+    super::ledger_download(
+        state,
+        user,
+        f.org.as_ref(),
+        LEDGER,
+        (SHEET, &COLS, rows),
+        None,
+    )
+    .await
 }
 
 /// Imports roster entries: every row checked first, then all written in one transaction.

@@ -304,18 +304,55 @@ pub async fn title(
             match roots.as_slice() {
                 [one] => state
                     .store
-                    .orgs_in(&zeren_domain::permissions::Scope {
-                        roots: vec![one.clone()],
-                    })
+                    .org_tree()
                     .await?
-                    .into_iter()
+                    .iter()
                     .find(|o| &o.path == one)
-                    .map(|o| o.name),
+                    .map(|o| o.name.clone()),
                 _ => None,
             }
         }
     };
     Ok(format!("{}{ledger}", name.unwrap_or_default()))
+}
+
+/// A sheet's name, columns and rows.
+pub type SheetRows = (&'static str, &'static [sheet::Col], Vec<Vec<sheet::Value>>);
+
+/// A ledger's workbook to download: its sheet titled after the organization and the ledger,
+/// and for ledgers with details (整改措施, 调度进展 …) a second sheet whose title adds `what`.
+pub async fn ledger_download(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Option<&Org>,
+    ledger: &str,
+    main: SheetRows,
+    details: Option<(SheetRows, &str)>,
+) -> Result<Download, AppError> {
+    let title = title(state, user, org, ledger).await?;
+    let mut sheets = Vec::with_capacity(2);
+    if let Some(((name, cols, rows), what)) = details {
+        sheets.push(OwnedSheet {
+            name,
+            title: format!("{title}（{what}）"),
+            cols,
+            rows,
+        });
+    }
+    let (name, cols, rows) = main;
+    sheets.insert(
+        0,
+        OwnedSheet {
+            name,
+            title,
+            cols,
+            rows,
+        },
+    );
+    Ok(Download {
+        file_name: file_name(ledger),
+        bytes: write_blocking(sheets).await?,
+    })
 }
 
 /// The download's file name: the ledger and today, e.g. 问题整改台账-2024-06-01.xlsx.

@@ -6,8 +6,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet, Workbook,
+    read_keyed, refused, too_many, CellFaults, Download, Faults, ImportError, ImportSummary,
+    OrgBook, Workbook,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -163,25 +163,15 @@ pub async fn export(
             ]);
         }
     }
-    let title = super::title(state, user, f.org.as_ref(), LEDGER).await?;
-    Ok(Download {
-        file_name: super::file_name(LEDGER),
-        bytes: write_blocking(vec![
-            OwnedSheet {
-                name: SHEET,
-                title: title.clone(),
-                cols: &COLS,
-                rows: main,
-            },
-            OwnedSheet {
-                name: MEASURE_SHEET,
-                title: format!("{title}（整改措施）"),
-                cols: &MEASURE_COLS,
-                rows: details,
-            },
-        ])
-        .await?,
-    })
+    super::ledger_download(
+        state,
+        user,
+        f.org.as_ref(),
+        LEDGER,
+        (SHEET, &COLS, main),
+        Some(((MEASURE_SHEET, &MEASURE_COLS, details), "整改措施")),
+    )
+    .await
 }
 
 /// A measure as it will be written, with its completion.

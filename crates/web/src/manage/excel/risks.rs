@@ -4,8 +4,8 @@
 
 use super::sheet::{info, long, opt, req, Col, Value};
 use super::{
-    read_keyed, refused, too_many, write_blocking, CellFaults, Download, Faults, ImportError,
-    ImportSummary, OrgBook, OwnedSheet, Workbook,
+    read_keyed, refused, too_many, CellFaults, Download, Faults, ImportError, ImportSummary,
+    OrgBook, Workbook,
 };
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -139,25 +139,15 @@ pub async fn export(
             ]);
         }
     }
-    let title = super::title(state, user, f.org.as_ref(), LEDGER).await?;
-    Ok(Download {
-        file_name: super::file_name(LEDGER),
-        bytes: write_blocking(vec![
-            OwnedSheet {
-                name: SHEET,
-                title: title.clone(),
-                cols: &COLS,
-                rows: main,
-            },
-            OwnedSheet {
-                name: MEASURE_SHEET,
-                title: format!("{title}（防控措施）"),
-                cols: &MEASURE_COLS,
-                rows: details,
-            },
-        ])
-        .await?,
-    })
+    super::ledger_download(
+        state,
+        user,
+        f.org.as_ref(),
+        LEDGER,
+        (SHEET, &COLS, main),
+        Some(((MEASURE_SHEET, &MEASURE_COLS, details), "防控措施")),
+    )
+    .await
 }
 
 /// Imports risk points and their control measures: every row checked first, then all written
